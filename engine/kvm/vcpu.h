@@ -1,0 +1,58 @@
+// One vCPU: its fd, its shared kvm_run page, and register access. General
+// registers travel through kvm_run sync regs so the hot path needs no
+// register ioctls; segment, control and FPU state use ioctls (cold paths).
+#ifndef WASP_ENGINE_KVM_VCPU_H_
+#define WASP_ENGINE_KVM_VCPU_H_
+
+#include <linux/kvm.h>
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "engine/kvm/vm.h"
+#include "engine/unique_fd.h"
+
+namespace wasp {
+
+class Vcpu final {
+ public:
+  static absl::StatusOr<std::unique_ptr<Vcpu>> Create(Vm& vm, int id);
+  Vcpu(const Vcpu&) = delete;
+  Vcpu& operator=(const Vcpu&) = delete;
+
+  // One KVM_RUN. Returns 0 or the errno (EINTR when kicked or timed out).
+  int Run();
+
+  kvm_run& run() { return *run_; }
+  const kvm_run& run() const { return *run_; }
+
+  // General registers as of the last exit; valid after any Run().
+  const kvm_regs& regs() const { return run_->s.regs.regs; }
+  // Writable registers, written back on the next Run().
+  kvm_regs& mutable_regs() {
+    run_->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+    return run_->s.regs.regs;
+  }
+
+  absl::StatusOr<kvm_sregs> GetSregs() const;
+  absl::Status SetSregs(const kvm_sregs& sregs);
+  absl::StatusOr<kvm_fpu> GetFpu() const;
+  absl::Status SetFpu(const kvm_fpu& fpu);
+  absl::StatusOr<kvm_xsave> GetXsave() const;
+  absl::Status SetXsave(const kvm_xsave& xsave);
+  // Drops any pending exception or interrupt (after a fault, before reuse).
+  absl::Status ClearEvents();
+
+  int fd() const { return fd_.get(); }
+
+ private:
+  Vcpu(UniqueFd fd, Mapping run_mapping);
+
+  UniqueFd fd_;
+  Mapping run_mapping_;
+  kvm_run* run_;
+};
+
+}  // namespace wasp
+
+#endif  // WASP_ENGINE_KVM_VCPU_H_

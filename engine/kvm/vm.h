@@ -1,0 +1,36 @@
+// One KVM virtual machine: its fd and its guest-physical memory slots.
+#ifndef WASP_ENGINE_KVM_VM_H_
+#define WASP_ENGINE_KVM_VM_H_
+
+#include <cstdint>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "engine/kvm/kvm_system.h"
+#include "engine/unique_fd.h"
+
+namespace wasp {
+
+class Vm final {
+ public:
+  static absl::StatusOr<std::unique_ptr<Vm>> Create(const KvmSystem& kvm);
+  Vm(const Vm&) = delete;
+  Vm& operator=(const Vm&) = delete;
+
+  // Backs [guest_phys, guest_phys + size) with host memory at `host`.
+  absl::Status MapMemory(uint32_t slot, uint64_t guest_phys, void* host,
+                         uint64_t size, uint32_t flags = 0);
+
+  const KvmSystem& kvm() const { return kvm_; }
+  int fd() const { return fd_.get(); }
+
+ private:
+  Vm(const KvmSystem& kvm, UniqueFd fd) : kvm_(kvm), fd_(std::move(fd)) {}
+
+  const KvmSystem& kvm_;
+  UniqueFd fd_;
+};
+
+}  // namespace wasp
+
+#endif  // WASP_ENGINE_KVM_VM_H_

@@ -1,0 +1,130 @@
+// A virtine: one KVM VM with one vCPU and its own memory, running one image.
+// The public method names follow upstream Wasp (allocate_memory, load_binary,
+// run) so that upstream embedders compile unchanged.
+#ifndef WASP_ENGINE_VIRTINE_H_
+#define WASP_ENGINE_VIRTINE_H_
+
+#include <linux/kvm.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "engine/budget.h"
+#include "engine/exit.h"
+#include "engine/guest_memory.h"
+#include "engine/hypercall.h"
+#include "engine/image.h"
+#include "engine/kvm/vcpu.h"
+#include "engine/kvm/vm.h"
+
+namespace wasp {
+
+enum class Mode {
+  kReal,  // 16-bit at the load address, as upstream (emulated on PVM)
+  kLong,  // 64-bit at CPL3 with host-built page tables: the fast path
+};
+
+struct VirtineOptions {
+  Mode mode = Mode::kLong;
+  // CPU-time budget of a run() without an explicit deadline.
+  absl::Duration budget = absl::Seconds(1);
+  // Handlers for hypercalls; without a table every allowed hypercall is
+  // returned to the caller as ExitReason::Hypercall (upstream behaviour).
+  // Must outlive the virtine.
+  const HypercallTable* hypercalls = nullptr;
+  HypercallAllowlist allowlist = HypercallAllowlist::All();
+  BadHypercallPolicy bad_hypercalls = BadHypercallPolicy::kReturnError;
+};
+
+struct VirtineStats {
+  uint64_t runs = 0;
+  uint64_t exits = 0;
+  uint64_t hypercalls = 0;
+  uint64_t refused_hypercalls = 0;  // not in the allowlist
+  uint64_t unknown_hypercalls = 0;  // no handler in the table
+  uint64_t faults = 0;
+  uint64_t timeouts = 0;
+  uint64_t resets = 0;
+};
+
+class Virtine final {
+ public:
+  explicit Virtine(VirtineOptions options = {});
+  // allocate_memory() in one step, for code that wants errors up front.
+  static absl::StatusOr<std::unique_ptr<Virtine>> Create(
+      uint64_t memory_bytes, VirtineOptions options = {});
+  ~Virtine();
+  Virtine(const Virtine&) = delete;
+  Virtine& operator=(const Virtine&) = delete;
+
+  // Creates the VM, its vCPU and `bytes` of zeroed memory (page-rounded).
+  absl::Status allocate_memory(uint64_t bytes);
+  // Copies a flat image to `guest_address`; it starts there.
+  absl::Status load_binary(const std::string& path, uint64_t guest_address);
+  absl::Status load_binary(std::span<const uint8_t> bytes,
+                           uint64_t guest_address);
+  absl::Status load(const Image& image);
+
+  // Runs until the guest exits, halts, faults, makes a hypercall no handler
+  // answers, or `deadline` passes. A status is a host failure only.
+  absl::StatusOr<Exit> run(absl::Time deadline);
+  absl::StatusOr<Exit> run() { return run(absl::Now() + options_.budget); }
+
+  // Back to the state right after load: registers, CPU state and memory.
+  // Required after a Fault or a long-mode Halted before running again.
+  absl::Status reset();
+
+  // The guest's general registers, read and written through kvm_run.
+  const kvm_regs& regs() const { return vcpu_->regs(); }
+  kvm_regs& mutable_regs() { return vcpu_->mutable_regs(); }
+  // The value the pending hypercall returns to the guest (RAX).
+  void set_hypercall_result(int64_t value) {
+    mutable_regs().rax = static_cast<uint64_t>(value);
+  }
+
+  GuestMemory& memory() { return memory_; }
+  const GuestMemory& memory() const { return memory_; }
+  const VirtineOptions& options() const { return options_; }
+  const VirtineStats& stats() const { return stats_; }
+  // True after a fault until reset().
+  bool poisoned() const { return poisoned_; }
+
+ private:
+  absl::Status CheckReady() const;
+  absl::Status LoadAt(std::span<const uint8_t> bytes, uint64_t address,
+                      uint64_t entry, uint64_t read_only_size);
+  absl::Status RestoreBootState();
+  absl::StatusOr<Exit> RunLoop();
+  // nullopt: resume the guest.
+  std::optional<Exit> HandleIo();
+  std::optional<Exit> HandleHypercall();
+  Exit DecodeException(uint8_t vector);
+  Exit Poison(Exit exit);
+  Exit FaultExit(FaultKind kind, uint64_t address = 0, uint32_t vector = 0,
+                 uint64_t error_code = 0);
+
+  VirtineOptions options_;
+  std::unique_ptr<Vm> vm_;
+  std::unique_ptr<Vcpu> vcpu_;
+  std::unique_ptr<RunBudget> budget_;
+  GuestMemory memory_;
+
+  bool loaded_ = false;
+  bool poisoned_ = false;
+  Exit poison_exit_;
+  kvm_regs boot_regs_ = {};
+  kvm_sregs boot_sregs_ = {};
+  kvm_fpu boot_fpu_ = {};
+  std::vector<uint8_t> boot_memory_;
+  VirtineStats stats_;
+};
+
+}  // namespace wasp
+
+#endif  // WASP_ENGINE_VIRTINE_H_

@@ -1,0 +1,62 @@
+/*
+ * The host/guest contract of Wasp, compiled by both sides (C and C++,
+ * freestanding on the guest).
+ *
+ * A guest reaches the host with one instruction, `out PORT, al`:
+ *   - WASP_PORT_EXIT (0xFA): the virtine is done; exit code in RDI (in real
+ *     mode: DI). The upstream 3-byte image `out 0xFA, eax` exits with the
+ *     value of RDI, which is 0 at start.
+ *   - WASP_PORT_HYPERCALL (0xFF): a hypercall. RAX holds the number, RDI, RSI,
+ *     RDX, R10, R8, R9 the arguments (Linux syscall order); the host writes
+ *     the result to RAX. Negative results are -errno (WASP_E*).
+ *   - WASP_PORT_FAULT (0xFC): used only by the host-installed exception stubs
+ *     (ring 0); AL holds the exception vector. Guests never use it.
+ * Any other port is a fault of the virtine.
+ *
+ * Guest-physical layout of a long-mode virtine (identity mapped):
+ *   [0x0000, 0x1000)  not present: null dereferences fault.
+ *   [0x1000, 0x8000)  system area, supervisor-only: GDT, TSS, IDT, exception
+ *                     stubs, page tables, the exception stack.
+ *   [0x8000, mem)     the image (default load address), data, heap, stack.
+ *   [mem, 1 GiB)      mapped but backed by nothing: an access is reported as
+ *                     "outside memory" with its address.
+ * The guest starts at CPL3 with IOPL=3, RIP = entry, RSP = the top of memory
+ * (so RSP is the memory size), all other registers 0, interrupts disabled.
+ * SSE is enabled; W^X holds for images with a read-only part: their code is
+ * read-only and everything else is not executable.
+ */
+#ifndef WASP_GUEST_ABI_HYPERCALL_H_
+#define WASP_GUEST_ABI_HYPERCALL_H_
+
+#ifdef __cplusplus
+#include <cstddef>
+#include <cstdint>
+#else
+#include <stddef.h>
+#include <stdint.h>
+#endif
+
+#define WASP_PORT_EXIT 0xFA
+#define WASP_PORT_FAULT 0xFC
+#define WASP_PORT_HYPERCALL 0xFF
+
+#define WASP_DEFAULT_LOAD_ADDRESS 0x8000ull
+#define WASP_SYSTEM_AREA_START 0x1000ull
+#define WASP_SYSTEM_AREA_END 0x8000ull
+/* Long-mode virtines map one page directory of 2 MiB pages. */
+#define WASP_MAX_LONG_MODE_MEMORY (1ull << 30)
+
+/* Hypercall numbers. Numbers are never reused. */
+#define WASP_HC_WRITE 1      /* (const void *buf, size_t len) -> bytes written */
+#define WASP_HC_GET_ARG 2    /* (void *buf, size_t cap) -> argument length */
+#define WASP_HC_SET_RESULT 3 /* (const void *buf, size_t len) -> 0 */
+#define WASP_HC_SNAPSHOT 4   /* () -> 0 after capture and on every restore */
+#define WASP_HC_MAX 63       /* allowlists are 64-bit masks */
+
+/* Errors returned in RAX as negative values. */
+#define WASP_EPERM 1   /* not in this virtine's allowlist */
+#define WASP_EFAULT 14 /* a buffer leaves guest memory */
+#define WASP_EINVAL 22 /* bad argument */
+#define WASP_ENOSYS 38 /* no such hypercall */
+
+#endif /* WASP_GUEST_ABI_HYPERCALL_H_ */

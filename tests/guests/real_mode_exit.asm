@@ -1,0 +1,6 @@
+; The upstream README's 3-byte virtine, unchanged.
+[org 0x8000]
+global _start
+_start:
+	;; magic exit hypercall
+	out 0xFA, eax

@@ -1,0 +1,4 @@
+bits 64
+org 0x8000
+  out 0x80, al
+  out 0xFA, al

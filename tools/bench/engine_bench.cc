@@ -1,0 +1,185 @@
+// Engine micro-benchmarks. Prints Google Benchmark's table, then each figure
+// as a ratio to the raw KVM exit round trip measured in the same run.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_format.h"
+#include "engine/guest_memory.h"
+#include "engine/kvm/kvm_system.h"
+#include "engine/kvm/vcpu.h"
+#include "engine/kvm/vm.h"
+#include "engine/virtine.h"
+#include "engine/x86/long_mode.h"
+#include "tests/guests/exit_code_image.h"
+#include "tests/guests/hypercall_loop_image.h"
+#include "tests/guests/out_loop_image.h"
+
+namespace wasp {
+namespace {
+
+constexpr uint64_t kMemory = 1 << 20;
+
+void Check(const absl::Status& status, benchmark::State& state) {
+  if (!status.ok()) state.SkipWithError(status.ToString().c_str());
+}
+
+// The floor: KVM_RUN on a guest doing `out` in a loop, through nothing but
+// the ioctl. The same long-mode machine as a virtine.
+void BM_RawExitRoundTrip(benchmark::State& state) {
+  auto kvm = KvmSystem::Get();
+  if (!kvm.ok()) return Check(kvm.status(), state);
+  auto memory = GuestMemory::Allocate(kMemory);
+  auto vm = Vm::Create(**kvm);
+  if (!memory.ok() || !vm.ok()) return Check(vm.status(), state);
+  Image image = images::out_loop();
+  Check(memory->Write(image.load_address, image.bytes), state);
+  Check(x86::BuildSystemArea(*memory, {}), state);
+  Check((*vm)->MapMemory(0, 0, memory->host_base(), memory->size()), state);
+  auto vcpu = Vcpu::Create(**vm, 0);
+  if (!vcpu.ok()) return Check(vcpu.status(), state);
+  auto sregs = (*vcpu)->GetSregs();
+  x86::SetLongModeSregs(*sregs);
+  Check((*vcpu)->SetSregs(*sregs), state);
+  (*vcpu)->mutable_regs() = x86::LongModeEntryRegs(image.entry, kMemory);
+  for (auto _ : state) {
+    if ((*vcpu)->Run() != 0) state.SkipWithError("KVM_RUN failed");
+  }
+}
+BENCHMARK(BM_RawExitRoundTrip)->MinTime(1.0);
+
+// One hypercall answered by a handler inside run(): the dispatcher's cost.
+void BM_HypercallDispatch(benchmark::State& state) {
+  HypercallTable table;
+  Check(table.Register(10, [](Virtine&, const Hypercall&) {
+    return HypercallResult::Return(0);
+  }), state);
+  auto virtine = Virtine::Create(kMemory, {.hypercalls = &table});
+  if (!virtine.ok()) return Check(virtine.status(), state);
+  Check((*virtine)->load(images::hypercall_loop()), state);
+  // Batches of hypercalls per run(): the budget is armed once per batch.
+  constexpr int kBatch = 1000;
+  int remaining = 0;
+  HypercallTable counted;
+  Check(counted.Register(10, [&remaining](Virtine&, const Hypercall&) {
+    return --remaining > 0 ? HypercallResult::Return(0)
+                           : HypercallResult::Yield();
+  }), state);
+  auto batched = Virtine::Create(kMemory, {.hypercalls = &counted});
+  if (!batched.ok()) return Check(batched.status(), state);
+  Check((*batched)->load(images::hypercall_loop()), state);
+  int64_t calls = 0;
+  for (auto _ : state) {
+    remaining = kBatch;
+    auto exit = (*batched)->run();
+    if (!exit.ok() || exit->reason != ExitReason::Hypercall) {
+      state.SkipWithError("hypercall loop stopped");
+    }
+    calls += kBatch;
+  }
+  state.SetItemsProcessed(calls);
+  state.counters["per_call_us"] = benchmark::Counter(
+      static_cast<double>(calls),
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_HypercallDispatch)->MinTime(1.0);
+
+// One run() per hypercall: arming the budget, one exit, yielding back.
+void BM_HypercallRunYield(benchmark::State& state) {
+  HypercallTable table;
+  Check(table.Register(10, [](Virtine&, const Hypercall&) {
+    return HypercallResult::Yield();
+  }), state);
+  auto virtine = Virtine::Create(kMemory, {.hypercalls = &table});
+  if (!virtine.ok()) return Check(virtine.status(), state);
+  Check((*virtine)->load(images::hypercall_loop()), state);
+  for (auto _ : state) {
+    auto exit = (*virtine)->run();
+    if (!exit.ok() || exit->reason != ExitReason::Hypercall) {
+      state.SkipWithError("hypercall loop stopped");
+    }
+  }
+}
+BENCHMARK(BM_HypercallRunYield)->MinTime(1.0);
+
+void BM_VmAndVcpuCreation(benchmark::State& state) {
+  auto kvm = KvmSystem::Get();
+  if (!kvm.ok()) return Check(kvm.status(), state);
+  for (auto _ : state) {
+    auto vm = Vm::Create(**kvm);
+    if (!vm.ok()) return Check(vm.status(), state);
+    auto vcpu = Vcpu::Create(**vm, 0);
+    if (!vcpu.ok()) return Check(vcpu.status(), state);
+  }
+}
+BENCHMARK(BM_VmAndVcpuCreation)->MinTime(1.0);
+
+// A trivial long-mode virtine, created, loaded and run from nothing.
+void BM_ColdVirtineRun(benchmark::State& state) {
+  for (auto _ : state) {
+    auto virtine = Virtine::Create(kMemory);
+    if (!virtine.ok()) return Check(virtine.status(), state);
+    Check((*virtine)->load(images::exit_code()), state);
+    auto exit = (*virtine)->run();
+    if (!exit.ok() || exit->exit_code != 42) state.SkipWithError("bad exit");
+  }
+}
+BENCHMARK(BM_ColdVirtineRun)->MinTime(1.0);
+
+// The same virtine run again and again: run() plus reset().
+void BM_WarmVirtineRunAndReset(benchmark::State& state) {
+  auto virtine = Virtine::Create(kMemory);
+  if (!virtine.ok()) return Check(virtine.status(), state);
+  Check((*virtine)->load(images::exit_code()), state);
+  for (auto _ : state) {
+    auto exit = (*virtine)->run();
+    if (!exit.ok() || exit->exit_code != 42) state.SkipWithError("bad exit");
+    Check((*virtine)->reset(), state);
+  }
+}
+BENCHMARK(BM_WarmVirtineRunAndReset)->MinTime(1.0);
+
+// Keeps each benchmark's time per iteration for the ratio table.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& run : runs) {
+      if (run.error_occurred) continue;
+      double us = run.GetAdjustedRealTime() *
+                  benchmark::GetTimeUnitMultiplier(benchmark::kMicrosecond) /
+                  benchmark::GetTimeUnitMultiplier(run.time_unit);
+      auto per_call = run.counters.find("per_call_us");
+      if (per_call != run.counters.end()) us = per_call->second.value * 1e6;
+      micros_[run.benchmark_name()] = us;
+    }
+  }
+
+  void PrintRatios() const {
+    auto floor = micros_.find("BM_RawExitRoundTrip/min_time:1.000");
+    if (floor == micros_.end()) return;
+    std::printf("\n%-44s %12s %14s\n", "figure", "us", "x exit floor");
+    for (const auto& [name, us] : micros_) {
+      std::printf("%-44s %12.2f %14.2f\n", name.c_str(), us,
+                  us / floor->second);
+    }
+  }
+
+ private:
+  std::map<std::string, double> micros_;
+};
+
+}  // namespace
+}  // namespace wasp
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  wasp::RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.PrintRatios();
+  benchmark::Shutdown();
+  return 0;
+}
