@@ -128,7 +128,8 @@ def _header(name, symbol, load_address, flat, **kwargs):
         "extern \"C\" const unsigned char %s[], %s[];" % (start, end),
         "namespace wasp::images {",
         "inline wasp::Image %s() {" % name,
-        "  return wasp::Image{\"%s\", {%s, %s}," % (name, start, end),
+        "  return wasp::Image{\"%s\", {%s, static_cast<size_t>(%s - %s)}," %
+        (name, start, end, start),
         "                     %s, $$entry, $$ro_size};" % _hex(load_address),
         "}",
         "}  // namespace wasp::images",

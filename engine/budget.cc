@@ -91,8 +91,8 @@ class Watchdog {
     int idle_ticks = 0;
     absl::MutexLock lock(&mu_);
     while (!stop_) {
-      mu_.AwaitWithTimeout(absl::Condition(+[](bool* stop) { return *stop; },
-                                           &stop_),
+      mu_.AwaitWithTimeout(absl::Condition(
+                               +[](bool* stop) { return *stop; }, &stop_),
                            kTick);
       if (Scan()) {
         idle_ticks = 0;

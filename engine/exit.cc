@@ -6,18 +6,28 @@ namespace wasp {
 namespace {
 
 const char* ExceptionName(uint32_t vector) {
-  static constexpr const char* kNames[] = {
-      "divide error",      "debug",
-      "NMI",               "breakpoint",
-      "overflow",          "bound range",
-      "invalid opcode",    "device not available",
-      "double fault",      "coprocessor overrun",
-      "invalid TSS",       "segment not present",
-      "stack fault",       "general protection fault",
-      "page fault",        "reserved",
-      "x87 FP error",      "alignment check",
-      "machine check",     "SIMD FP error",
-      "virtualization",    "control protection"};
+  static constexpr const char* kNames[] = {"divide error",
+                                           "debug",
+                                           "NMI",
+                                           "breakpoint",
+                                           "overflow",
+                                           "bound range",
+                                           "invalid opcode",
+                                           "device not available",
+                                           "double fault",
+                                           "coprocessor overrun",
+                                           "invalid TSS",
+                                           "segment not present",
+                                           "stack fault",
+                                           "general protection fault",
+                                           "page fault",
+                                           "reserved",
+                                           "x87 FP error",
+                                           "alignment check",
+                                           "machine check",
+                                           "SIMD FP error",
+                                           "virtualization",
+                                           "control protection"};
   return vector < std::size(kNames) ? kNames[vector] : "reserved exception";
 }
 
@@ -31,14 +41,16 @@ std::string Fault::ToString() const {
       if (vector == 14) {
         return absl::StrFormat(
             "page fault at rip %#x: %s of address %#x (error code %#x)", rip,
-            (error_code & 2) ? "write" : (error_code & 16) ? "fetch" : "read",
+            (error_code & 2)    ? "write"
+            : (error_code & 16) ? "fetch"
+                                : "read",
             address, error_code);
       }
       return absl::StrFormat("%s (vector %u) at rip %#x, error code %#x",
                              ExceptionName(vector), vector, rip, error_code);
     case FaultKind::kOutsideMemory:
-      return absl::StrFormat("access outside guest memory at address %#x, rip %#x",
-                             address, rip);
+      return absl::StrFormat(
+          "access outside guest memory at address %#x, rip %#x", address, rip);
     case FaultKind::kUnknownPort:
       return absl::StrFormat("I/O to unknown port %#x at rip %#x", address,
                              rip);

@@ -48,9 +48,9 @@ struct Hypercall {
 
 struct Exit {
   ExitReason reason = ExitReason::Exited;
-  int64_t exit_code = 0;   // for Exited
-  Fault fault;             // for Fault
-  Hypercall hypercall;     // for Hypercall
+  int64_t exit_code = 0;  // for Exited
+  Fault fault;            // for Fault
+  Hypercall hypercall;    // for Hypercall
 
   std::string ToString() const;
 };

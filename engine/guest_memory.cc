@@ -11,9 +11,8 @@ namespace wasp {
 
 absl::StatusOr<GuestMemory> GuestMemory::Allocate(uint64_t bytes) {
   if (bytes == 0 || bytes > (uint64_t{1} << 40)) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("guest memory of %u bytes: must be 1 byte to 1 TiB",
-                        bytes));
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "guest memory of %u bytes: must be 1 byte to 1 TiB", bytes));
   }
   uint64_t size = (bytes + kPageSize - 1) & ~(kPageSize - 1);
   void* addr = ::mmap(nullptr, size, PROT_READ | PROT_WRITE,
@@ -25,25 +24,26 @@ absl::StatusOr<GuestMemory> GuestMemory::Allocate(uint64_t bytes) {
   return GuestMemory(Mapping(addr, size));
 }
 
-absl::StatusOr<std::span<uint8_t>> GuestMemory::Translate(
+absl::StatusOr<absl::Span<uint8_t>> GuestMemory::Translate(
     uint64_t address, uint64_t length) const {
   if (!Contains(address, length)) {
     return absl::OutOfRangeError(absl::StrFormat(
         "guest range [%#x, +%#x) leaves guest memory of %#x bytes", address,
         length, size()));
   }
-  return std::span<uint8_t>(host_base() + address, length);
+  return absl::Span<uint8_t>(host_base() + address, length);
 }
 
 absl::Status GuestMemory::Write(uint64_t address,
-                                std::span<const uint8_t> bytes) {
+                                absl::Span<const uint8_t> bytes) {
   auto range = Translate(address, bytes.size());
   if (!range.ok()) return range.status();
   if (!bytes.empty()) std::memcpy(range->data(), bytes.data(), bytes.size());
   return absl::OkStatus();
 }
 
-absl::Status GuestMemory::Read(uint64_t address, std::span<uint8_t> out) const {
+absl::Status GuestMemory::Read(uint64_t address,
+                               absl::Span<uint8_t> out) const {
   auto range = Translate(address, out.size());
   if (!range.ok()) return range.status();
   if (!out.empty()) std::memcpy(out.data(), range->data(), out.size());

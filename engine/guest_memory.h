@@ -6,10 +6,10 @@
 
 #include <cstdint>
 #include <cstring>
-#include <span>
 #include <type_traits>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "engine/unique_fd.h"
 
 namespace wasp {
@@ -29,20 +29,21 @@ class GuestMemory final {
   uint8_t* host_base() const { return static_cast<uint8_t*>(mapping_.get()); }
 
   // [address, address + length) as host memory, or OutOfRange.
-  absl::StatusOr<std::span<uint8_t>> Translate(uint64_t address,
-                                               uint64_t length) const;
+  absl::StatusOr<absl::Span<uint8_t>> Translate(uint64_t address,
+                                                uint64_t length) const;
   bool Contains(uint64_t address, uint64_t length) const {
     return address <= size() && length <= size() - address;
   }
 
-  absl::Status Write(uint64_t address, std::span<const uint8_t> bytes);
-  absl::Status Read(uint64_t address, std::span<uint8_t> out) const;
+  absl::Status Write(uint64_t address, absl::Span<const uint8_t> bytes);
+  absl::Status Read(uint64_t address, absl::Span<uint8_t> out) const;
 
   template <typename T>
   absl::StatusOr<T> ReadValue(uint64_t address) const {
     static_assert(std::is_trivially_copyable_v<T>);
     T value;
-    auto status = Read(address, {reinterpret_cast<uint8_t*>(&value), sizeof(T)});
+    auto status =
+        Read(address, {reinterpret_cast<uint8_t*>(&value), sizeof(T)});
     if (!status.ok()) return status;
     return value;
   }

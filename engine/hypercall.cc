@@ -9,9 +9,9 @@ namespace wasp {
 absl::Status HypercallTable::Register(uint64_t number,
                                       HypercallHandler handler) {
   if (number >= handlers_.size()) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "hypercall number %u is above the ABI's maximum %u", number,
-        handlers_.size() - 1));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("hypercall number %u is above the ABI's maximum %u",
+                        number, handlers_.size() - 1));
   }
   handlers_[number] = std::move(handler);
   return absl::OkStatus();

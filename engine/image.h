@@ -4,14 +4,15 @@
 #define WASP_ENGINE_IMAGE_H_
 
 #include <cstdint>
-#include <span>
-#include <string_view>
+
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace wasp {
 
 struct Image {
-  std::string_view name;
-  std::span<const uint8_t> bytes;
+  absl::string_view name;
+  absl::Span<const uint8_t> bytes;
   uint64_t load_address = 0;
   uint64_t entry = 0;
   // Bytes from load_address mapped read-only and executable (code and

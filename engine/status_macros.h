@@ -3,26 +3,26 @@
 #define WASP_ENGINE_STATUS_MACROS_H_
 
 #include <cerrno>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 #define WASP_CONCAT_INNER_(a, b) a##b
 #define WASP_CONCAT_(a, b) WASP_CONCAT_INNER_(a, b)
 
-#define RETURN_IF_ERROR(expr)                       \
-  do {                                              \
-    if (::absl::Status _st = (expr); !_st.ok()) {   \
-      return _st;                                   \
-    }                                               \
+#define RETURN_IF_ERROR(expr)                     \
+  do {                                            \
+    if (::absl::Status _st = (expr); !_st.ok()) { \
+      return _st;                                 \
+    }                                             \
   } while (0)
 
 #define ASSIGN_OR_RETURN(lhs, expr) \
   ASSIGN_OR_RETURN_IMPL_(WASP_CONCAT_(_status_or_, __LINE__), lhs, expr)
 
-#define ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
-  auto tmp = (expr);                           \
+#define ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)   \
+  auto tmp = (expr);                             \
   if (!tmp.ok()) return std::move(tmp).status(); \
   lhs = std::move(tmp).value()
 

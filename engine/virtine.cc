@@ -1,5 +1,6 @@
 #include "engine/virtine.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
 #include <iterator>
@@ -23,6 +24,8 @@ constexpr uint8_t kHltOpcode = 0xF4;
 
 }  // namespace
 
+Virtine::Virtine() : Virtine(VirtineOptions{.mode = Mode::kReal}) {}
+
 Virtine::Virtine(VirtineOptions options) : options_(std::move(options)) {}
 
 Virtine::~Virtine() = default;
@@ -39,13 +42,12 @@ absl::Status Virtine::allocate_memory(uint64_t bytes) {
     return absl::FailedPreconditionError(
         "allocate_memory() called twice on one virtine");
   }
-  if (options_.mode == Mode::kLong &&
-      (bytes <= WASP_SYSTEM_AREA_END || bytes > WASP_MAX_LONG_MODE_MEMORY)) {
+  if (options_.mode == Mode::kLong && bytes > WASP_MAX_LONG_MODE_MEMORY) {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "a long-mode virtine needs more than %#x and at most %#x bytes of "
-        "memory, not %#x",
-        WASP_SYSTEM_AREA_END, WASP_MAX_LONG_MODE_MEMORY, bytes));
+        "a long-mode virtine has at most %#x bytes of memory, not %#x",
+        WASP_MAX_LONG_MODE_MEMORY, bytes));
   }
+  bytes = std::max(bytes, kMinimumMemory);
   ASSIGN_OR_RETURN(const KvmSystem* kvm, KvmSystem::Get());
   ASSIGN_OR_RETURN(GuestMemory memory, GuestMemory::Allocate(bytes));
   ASSIGN_OR_RETURN(std::unique_ptr<Vm> vm, Vm::Create(*kvm));
@@ -73,7 +75,7 @@ absl::Status Virtine::load_binary(const std::string& path,
   return load_binary(bytes, guest_address);
 }
 
-absl::Status Virtine::load_binary(std::span<const uint8_t> bytes,
+absl::Status Virtine::load_binary(absl::Span<const uint8_t> bytes,
                                   uint64_t guest_address) {
   return LoadAt(bytes, guest_address, guest_address, 0);
 }
@@ -93,7 +95,7 @@ absl::Status Virtine::load(const Image& image) {
                 image.read_only_size);
 }
 
-absl::Status Virtine::LoadAt(std::span<const uint8_t> bytes, uint64_t address,
+absl::Status Virtine::LoadAt(absl::Span<const uint8_t> bytes, uint64_t address,
                              uint64_t entry, uint64_t read_only_size) {
   if (vcpu_ == nullptr) {
     return absl::FailedPreconditionError(
@@ -118,8 +120,8 @@ absl::Status Virtine::LoadAt(std::span<const uint8_t> bytes, uint64_t address,
   }
   ASSIGN_OR_RETURN(kvm_sregs sregs, vcpu_->GetSregs());
   if (long_mode) {
-    RETURN_IF_ERROR(x86::BuildSystemArea(
-        memory_, {address, address + read_only_size}));
+    RETURN_IF_ERROR(
+        x86::BuildSystemArea(memory_, {address, address + read_only_size}));
     x86::SetLongModeSregs(sregs);
     boot_regs_ = x86::LongModeEntryRegs(entry, memory_.size());
   } else {
@@ -181,11 +183,11 @@ absl::StatusOr<Exit> Virtine::RunLoop() {
       case KVM_EXIT_SHUTDOWN:
         return Poison(FaultExit(FaultKind::kTripleFault));
       case KVM_EXIT_INTERNAL_ERROR:
-        return Poison(FaultExit(
-            run.internal.suberror == KVM_INTERNAL_ERROR_EMULATION
-                ? FaultKind::kEmulationError
-                : FaultKind::kInternalError,
-            0, 0, run.internal.suberror));
+        return Poison(
+            FaultExit(run.internal.suberror == KVM_INTERNAL_ERROR_EMULATION
+                          ? FaultKind::kEmulationError
+                          : FaultKind::kInternalError,
+                      0, 0, run.internal.suberror));
       case KVM_EXIT_FAIL_ENTRY:
         return Poison(FaultExit(FaultKind::kInternalError, 0, 0,
                                 run.fail_entry.hardware_entry_failure_reason));
@@ -196,8 +198,7 @@ absl::StatusOr<Exit> Virtine::RunLoop() {
         }
         break;
       default:
-        return Poison(
-            FaultExit(FaultKind::kUnknownExit, 0, run.exit_reason));
+        return Poison(FaultExit(FaultKind::kUnknownExit, 0, run.exit_reason));
     }
   }
 }
@@ -228,7 +229,8 @@ std::optional<Exit> Virtine::HandleIo() {
 
 std::optional<Exit> Virtine::HandleHypercall() {
   const kvm_regs& r = vcpu_->regs();
-  Hypercall call{.number = r.rax, .args = {r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9}};
+  Hypercall call{.number = r.rax,
+                 .args = {r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9}};
   ++stats_.hypercalls;
   const bool fault_on_bad =
       options_.bad_hypercalls == BadHypercallPolicy::kFault;
@@ -278,7 +280,8 @@ Exit Virtine::DecodeException(uint8_t vector) {
   Exit exit = FaultExit(FaultKind::kException, 0, vector, error_code);
   exit.fault.rip = rip;
   if (vector == 14) {
-    if (auto sregs = vcpu_->GetSregs(); sregs.ok()) exit.fault.address = sregs->cr2;
+    if (auto sregs = vcpu_->GetSregs(); sregs.ok())
+      exit.fault.address = sregs->cr2;
   }
   // `hlt` at CPL3 raises #GP; report it as the halt the guest asked for.
   if (vector == 13 && error_code == 0 &&

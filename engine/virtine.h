@@ -9,12 +9,12 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "engine/budget.h"
 #include "engine/exit.h"
 #include "engine/guest_memory.h"
@@ -53,9 +53,15 @@ struct VirtineStats {
   uint64_t resets = 0;
 };
 
+// Every virtine has at least this much memory: upstream images load at
+// 0x8000 even when they ask for 16 KiB.
+inline constexpr uint64_t kMinimumMemory = 64 << 10;
+
 class Virtine final {
  public:
-  explicit Virtine(VirtineOptions options = {});
+  // Upstream's virtine: real mode, as upstream images expect.
+  Virtine();
+  explicit Virtine(VirtineOptions options);
   // allocate_memory() in one step, for code that wants errors up front.
   static absl::StatusOr<std::unique_ptr<Virtine>> Create(
       uint64_t memory_bytes, VirtineOptions options = {});
@@ -63,11 +69,12 @@ class Virtine final {
   Virtine(const Virtine&) = delete;
   Virtine& operator=(const Virtine&) = delete;
 
-  // Creates the VM, its vCPU and `bytes` of zeroed memory (page-rounded).
+  // Creates the VM, its vCPU and `bytes` of zeroed memory, rounded up to
+  // whole pages and at least kMinimumMemory.
   absl::Status allocate_memory(uint64_t bytes);
   // Copies a flat image to `guest_address`; it starts there.
   absl::Status load_binary(const std::string& path, uint64_t guest_address);
-  absl::Status load_binary(std::span<const uint8_t> bytes,
+  absl::Status load_binary(absl::Span<const uint8_t> bytes,
                            uint64_t guest_address);
   absl::Status load(const Image& image);
 
@@ -97,7 +104,7 @@ class Virtine final {
 
  private:
   absl::Status CheckReady() const;
-  absl::Status LoadAt(std::span<const uint8_t> bytes, uint64_t address,
+  absl::Status LoadAt(absl::Span<const uint8_t> bytes, uint64_t address,
                       uint64_t entry, uint64_t read_only_size);
   absl::Status RestoreBootState();
   absl::StatusOr<Exit> RunLoop();

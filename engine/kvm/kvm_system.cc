@@ -46,9 +46,10 @@ absl::StatusOr<std::unique_ptr<KvmSystem>> KvmSystem::Open() {
     return absl::FailedPreconditionError(absl::StrCat(
         "KVM API version is ", version, ", Wasp needs ", KVM_API_VERSION));
   }
-  RETURN_IF_ERROR(RequireExtension(fd, KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY"));
-  RETURN_IF_ERROR(RequireExtension(fd, KVM_CAP_IMMEDIATE_EXIT,
-                                   "KVM_CAP_IMMEDIATE_EXIT"));
+  RETURN_IF_ERROR(
+      RequireExtension(fd, KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY"));
+  RETURN_IF_ERROR(
+      RequireExtension(fd, KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT"));
   int sync = ::ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
   if (sync < 0 || (sync & KVM_SYNC_X86_REGS) == 0) {
     return absl::FailedPreconditionError(
@@ -58,9 +59,8 @@ absl::StatusOr<std::unique_ptr<KvmSystem>> KvmSystem::Open() {
   if (mmap_size <= 0) return ErrnoError("KVM_GET_VCPU_MMAP_SIZE", errno);
   kvm->vcpu_mmap_size_ = static_cast<size_t>(mmap_size);
 
-  kvm->cpuid_.assign(kKvmArrayHeaderSize +
-                         kMaxCpuidEntries * sizeof(kvm_cpuid_entry2),
-                     0);
+  kvm->cpuid_.assign(
+      kKvmArrayHeaderSize + kMaxCpuidEntries * sizeof(kvm_cpuid_entry2), 0);
   uint32_t nent = kMaxCpuidEntries;
   std::memcpy(kvm->cpuid_.data(), &nent, sizeof nent);
   if (::ioctl(fd, kKvmGetSupportedCpuid, kvm->cpuid_.data()) < 0) {

@@ -71,8 +71,9 @@ void WriteGdt(GuestMemory& memory) {
 void WriteIdt(GuestMemory& memory) {
   for (int v = 0; v < kVectors; ++v) {
     uint64_t stub = kStubs + v * kStubSize;
-    uint8_t code[kStubSize] = {0xB0, static_cast<uint8_t>(v), 0xE6,
-                               WASP_PORT_FAULT, 0xEB, 0xFE, 0x90, 0x90};
+    uint8_t code[kStubSize] = {
+        0xB0, static_cast<uint8_t>(v), 0xE6, WASP_PORT_FAULT, 0xEB, 0xFE, 0x90,
+        0x90};
     std::memcpy(At<uint8_t>(memory, stub), code, sizeof code);
     uint64_t* gate = At<uint64_t>(memory, kIdt + v * 16);
     gate[0] = (stub & 0xFFFF) | (uint64_t{kKernelCode} << 16) |

@@ -5,8 +5,8 @@
 namespace wasp::x86 {
 
 void SetRealModeSregs(kvm_sregs& sregs) {
-  for (kvm_segment* s : {&sregs.cs, &sregs.ds, &sregs.es, &sregs.fs,
-                         &sregs.gs, &sregs.ss}) {
+  for (kvm_segment* s :
+       {&sregs.cs, &sregs.ds, &sregs.es, &sregs.fs, &sregs.gs, &sregs.ss}) {
     s->base = 0;
     s->selector = 0;
   }

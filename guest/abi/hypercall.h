@@ -20,7 +20,8 @@
  *   [0x8000, mem)     the image (default load address), data, heap, stack.
  *   [mem, 1 GiB)      mapped but backed by nothing: an access is reported as
  *                     "outside memory" with its address.
- * The guest starts at CPL3 with IOPL=3, RIP = entry, RSP = the top of memory
+ * The guest starts at CPL3 (IOPL 0; the TSS I/O bitmap opens ports 0-0xFF
+ * to it), RIP = entry, RSP = the top of memory
  * (so RSP is the memory size), all other registers 0, interrupts disabled.
  * SSE is enabled; W^X holds for images with a read-only part: their code is
  * read-only and everything else is not executable.

@@ -54,9 +54,11 @@ BENCHMARK(BM_RawExitRoundTrip)->MinTime(1.0);
 // One hypercall answered by a handler inside run(): the dispatcher's cost.
 void BM_HypercallDispatch(benchmark::State& state) {
   HypercallTable table;
-  Check(table.Register(10, [](Virtine&, const Hypercall&) {
-    return HypercallResult::Return(0);
-  }), state);
+  Check(table.Register(10,
+                       [](Virtine&, const Hypercall&) {
+                         return HypercallResult::Return(0);
+                       }),
+        state);
   auto virtine = Virtine::Create(kMemory, {.hypercalls = &table});
   if (!virtine.ok()) return Check(virtine.status(), state);
   Check((*virtine)->load(images::hypercall_loop()), state);
@@ -64,10 +66,12 @@ void BM_HypercallDispatch(benchmark::State& state) {
   constexpr int kBatch = 1000;
   int remaining = 0;
   HypercallTable counted;
-  Check(counted.Register(10, [&remaining](Virtine&, const Hypercall&) {
-    return --remaining > 0 ? HypercallResult::Return(0)
-                           : HypercallResult::Yield();
-  }), state);
+  Check(counted.Register(10,
+                         [&remaining](Virtine&, const Hypercall&) {
+                           return --remaining > 0 ? HypercallResult::Return(0)
+                                                  : HypercallResult::Yield();
+                         }),
+        state);
   auto batched = Virtine::Create(kMemory, {.hypercalls = &counted});
   if (!batched.ok()) return Check(batched.status(), state);
   Check((*batched)->load(images::hypercall_loop()), state);
@@ -90,9 +94,11 @@ BENCHMARK(BM_HypercallDispatch)->MinTime(1.0);
 // One run() per hypercall: arming the budget, one exit, yielding back.
 void BM_HypercallRunYield(benchmark::State& state) {
   HypercallTable table;
-  Check(table.Register(10, [](Virtine&, const Hypercall&) {
-    return HypercallResult::Yield();
-  }), state);
+  Check(table.Register(10,
+                       [](Virtine&, const Hypercall&) {
+                         return HypercallResult::Yield();
+                       }),
+        state);
   auto virtine = Virtine::Create(kMemory, {.hypercalls = &table});
   if (!virtine.ok()) return Check(virtine.status(), state);
   Check((*virtine)->load(images::hypercall_loop()), state);

@@ -42,9 +42,18 @@ absl::StatusOr<uint64_t> ParseSize(const std::string& flag,
   std::string digits = text;
   if (!digits.empty()) {
     switch (digits.back()) {
-      case 'K': case 'k': multiplier = 1ull << 10; break;
-      case 'M': case 'm': multiplier = 1ull << 20; break;
-      case 'G': case 'g': multiplier = 1ull << 30; break;
+      case 'K':
+      case 'k':
+        multiplier = 1ull << 10;
+        break;
+      case 'M':
+      case 'm':
+        multiplier = 1ull << 20;
+        break;
+      case 'G':
+      case 'g':
+        multiplier = 1ull << 30;
+        break;
     }
     if (multiplier != 1) digits.pop_back();
   }
@@ -53,9 +62,8 @@ absl::StatusOr<uint64_t> ParseSize(const std::string& flag,
   if (!(hex ? absl::SimpleHexAtoi(digits, &value)
             : absl::SimpleAtoi(digits, &value)) ||
       value > UINT64_MAX / multiplier) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("--%s=%s is not a size (try 64K, 16M or 0x8000)", flag,
-                        text));
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--%s=%s is not a size (try 64K, 16M or 0x8000)", flag, text));
   }
   return value * multiplier;
 }
@@ -104,7 +112,8 @@ int RunToEnd(Virtine& virtine) {
                       absl::FormatDuration(virtine.options().budget));
         return kStatusTimeout;
       case ExitReason::Fault:
-        absl::FPrintF(stderr, "wasp: guest fault: %s\n", exit->fault.ToString());
+        absl::FPrintF(stderr, "wasp: guest fault: %s\n",
+                      exit->fault.ToString());
         return kStatusFault;
       case ExitReason::Hypercall:
         continue;  // not reached: every hypercall has a handler or an error
@@ -114,15 +123,14 @@ int RunToEnd(Virtine& virtine) {
 
 int Run(const std::vector<char*>& args, bool demo) {
   HypercallTable table;
-  if (auto status = table.Register(WASP_HC_WRITE,
-                                   ConsoleWriteHandler(STDOUT_FILENO));
+  if (auto status =
+          table.Register(WASP_HC_WRITE, ConsoleWriteHandler(STDOUT_FILENO));
       !status.ok()) {
     absl::FPrintF(stderr, "wasp: %s\n", status.ToString());
     return kStatusHostError;
   }
   absl::StatusOr<VirtineOptions> options = OptionsFromFlags(table);
-  absl::StatusOr<uint64_t> memory =
-      ParseSize("mem", absl::GetFlag(FLAGS_mem));
+  absl::StatusOr<uint64_t> memory = ParseSize("mem", absl::GetFlag(FLAGS_mem));
   absl::StatusOr<uint64_t> load_address =
       ParseSize("load_addr", absl::GetFlag(FLAGS_load_addr));
   for (const absl::Status& status :
