@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 
@@ -23,6 +25,11 @@ bool HasErrorCode(uint8_t vector) {
 constexpr uint8_t kHltOpcode = 0xF4;
 
 }  // namespace
+
+bool SnapshotsDisabledByEnvironment() {
+  const char* value = std::getenv("WASP_NO_SNAPSHOT");
+  return value != nullptr && *value != '\0' && std::string(value) != "0";
+}
 
 Virtine::Virtine() : Virtine(VirtineOptions{.mode = Mode::kReal}) {}
 
@@ -118,24 +125,54 @@ absl::Status Virtine::LoadAt(absl::Span<const uint8_t> bytes, uint64_t address,
         "image of %u bytes at %#x does not fit in %#x bytes of memory",
         bytes.size(), address, memory_.size()));
   }
-  ASSIGN_OR_RETURN(kvm_sregs sregs, vcpu_->GetSregs());
+  CpuState boot;
+  ASSIGN_OR_RETURN(boot.sregs, vcpu_->GetSregs());
+  ASSIGN_OR_RETURN(boot.xsave, vcpu_->GetXsave());
+  uint64_t read_only_end =
+      (address + read_only_size + kPageSize - 1) / kPageSize * kPageSize;
   if (long_mode) {
     RETURN_IF_ERROR(
         x86::BuildSystemArea(memory_, {address, address + read_only_size}));
-    x86::SetLongModeSregs(sregs);
-    boot_regs_ = x86::LongModeEntryRegs(entry, memory_.size());
+    x86::SetLongModeSregs(boot.sregs);
+    boot.regs = x86::LongModeEntryRegs(entry, memory_.size());
+    writable_ = {read_only_size > 0 ? read_only_end : WASP_SYSTEM_AREA_END,
+                 memory_.size()};
   } else {
-    x86::SetRealModeSregs(sregs);
-    boot_regs_ = x86::RealModeEntryRegs(entry);
+    x86::SetRealModeSregs(boot.sregs);
+    boot.regs = x86::RealModeEntryRegs(entry);
+    writable_ = {0, memory_.size()};
   }
-  boot_sregs_ = sregs;
-  if (!loaded_) {
-    ASSIGN_OR_RETURN(boot_fpu_, vcpu_->GetFpu());
-  }
-  boot_memory_.assign(memory_.host_base(),
-                      memory_.host_base() + memory_.size());
+  ASSIGN_OR_RETURN(memory_reset_, MakeResetStrategy(options_.reset, *vm_, 0,
+                                                    memory_, writable_));
+  has_snapshot_ = false;
   loaded_ = true;
-  return RestoreBootState();
+  RETURN_IF_ERROR(Capture(boot));
+  return Restore(/*full=*/true);
+}
+
+// In long mode every start goes through the restore trampoline, which
+// reloads the selectors and FPU/SSE state kept in the restore page.
+absl::Status Virtine::Capture(const CpuState& cpu) {
+  restore_cpu_ = cpu;
+  if (options_.mode == Mode::kLong) {
+    x86::WriteRestorePage(
+        memory_, x86::ResumePointOf(cpu.sregs, cpu.regs.rip, cpu.fxsave()));
+    restore_cpu_.regs.rip = x86::kRestoreTrampoline;
+  }
+  return memory_reset_->Capture(memory_);
+}
+
+absl::Status Virtine::Restore(bool full) {
+  RETURN_IF_ERROR(memory_reset_->Restore(memory_));
+  if (full || options_.mode != Mode::kLong || !clean_exit_) {
+    RETURN_IF_ERROR(RestoreCpu(*vcpu_, restore_cpu_));
+  } else {
+    vcpu_->mutable_regs() = restore_cpu_.regs;
+  }
+  __atomic_store_n(&vcpu_->run().immediate_exit, 0, __ATOMIC_SEQ_CST);
+  poisoned_ = false;
+  clean_exit_ = true;
+  return absl::OkStatus();
 }
 
 absl::Status Virtine::CheckReady() const {
@@ -155,6 +192,9 @@ absl::StatusOr<Exit> Virtine::run(absl::Time deadline) {
   budget_->Arm(deadline);
   absl::StatusOr<Exit> exit = RunLoop();
   budget_->Disarm();
+  // Only the ABI's ports leave the vCPU at CPL3 with nothing pending.
+  clean_exit_ = exit.ok() && (exit->reason == ExitReason::Exited ||
+                              exit->reason == ExitReason::Hypercall);
   return exit;
 }
 
@@ -242,11 +282,16 @@ std::optional<Exit> Virtine::HandleHypercall() {
     set_hypercall_result(-WASP_EPERM);
     return std::nullopt;
   }
-  if (options_.hypercalls == nullptr) {
+  if (stop_at_snapshot_ && call.number != WASP_HC_SNAPSHOT) {
     return Exit{.reason = ExitReason::Hypercall, .hypercall = call};
   }
-  const HypercallHandler* handler = options_.hypercalls->Find(call.number);
-  if (handler == nullptr) {
+  std::optional<HypercallResult> builtin = HandleBuiltin(call);
+  const HypercallHandler* handler =
+      options_.hypercalls ? options_.hypercalls->Find(call.number) : nullptr;
+  if (!builtin && options_.hypercalls == nullptr) {
+    return Exit{.reason = ExitReason::Hypercall, .hypercall = call};
+  }
+  if (!builtin && handler == nullptr) {
     ++stats_.unknown_hypercalls;
     if (fault_on_bad) {
       return Poison(FaultExit(FaultKind::kBadHypercall, call.number));
@@ -254,7 +299,11 @@ std::optional<Exit> Virtine::HandleHypercall() {
     set_hypercall_result(-WASP_ENOSYS);
     return std::nullopt;
   }
-  HypercallResult result = (*handler)(*this, call);
+  HypercallResult result = builtin ? *builtin : (*handler)(*this, call);
+  if (stop_at_snapshot_ && call.number == WASP_HC_SNAPSHOT) {
+    set_hypercall_result(result.value);
+    return Exit{.reason = ExitReason::Hypercall, .hypercall = call};
+  }
   switch (result.action) {
     case HypercallResult::Action::kReturn:
       set_hypercall_result(result.value);
@@ -265,6 +314,41 @@ std::optional<Exit> Virtine::HandleHypercall() {
       return Poison(FaultExit(FaultKind::kBadHypercall, call.number));
   }
   return std::nullopt;
+}
+
+// The call and snapshot hypercalls every virtine understands; nullopt for
+// the others.
+std::optional<HypercallResult> Virtine::HandleBuiltin(const Hypercall& call) {
+  switch (call.number) {
+    case WASP_HC_GET_ARG:
+      return call_.GetArg(memory_, call);
+    case WASP_HC_SET_RESULT:
+      return call_.SetResult(memory_, call);
+    case WASP_HC_SNAPSHOT:
+      return TakeSnapshot(call);
+    default:
+      return std::nullopt;
+  }
+}
+
+// Captures the virtine right after this hypercall returns 0, then delivers
+// the current call's argument, which must not be part of the snapshot.
+HypercallResult Virtine::TakeSnapshot(const Hypercall& call) {
+  uint64_t area = call.args[0];
+  if (area != 0 && !call_.SetArea(area, writable_.start, writable_.end)) {
+    return HypercallResult::Error(WASP_EFAULT);
+  }
+  if (options_.snapshots) {
+    absl::StatusOr<CpuState> cpu = CaptureCpu(*vcpu_);
+    if (!cpu.ok()) return HypercallResult::Fault();
+    cpu->regs.rax = 0;
+    if (!Capture(*cpu).ok()) return HypercallResult::Fault();
+    has_snapshot_ = true;
+    ++stats_.snapshots;
+  }
+  CallChannel::Range written = call_.DeliverArgument(memory_);
+  memory_reset_->NoteHostWrite(written.address, written.length);
+  return HypercallResult::Return(0);
 }
 
 // The stub's interrupt frame is on the exception stack: [error code,] RIP,
@@ -314,18 +398,49 @@ Exit Virtine::Poison(Exit exit) {
 absl::Status Virtine::reset() {
   RETURN_IF_ERROR(CheckReady());
   ++stats_.resets;
-  return RestoreBootState();
+  return Restore(/*full=*/false);
 }
 
-absl::Status Virtine::RestoreBootState() {
-  RETURN_IF_ERROR(vcpu_->ClearEvents());
-  RETURN_IF_ERROR(vcpu_->SetSregs(boot_sregs_));
-  RETURN_IF_ERROR(vcpu_->SetFpu(boot_fpu_));
-  std::memcpy(memory_.host_base(), boot_memory_.data(), boot_memory_.size());
-  vcpu_->mutable_regs() = boot_regs_;
-  __atomic_store_n(&vcpu_->run().immediate_exit, 0, __ATOMIC_SEQ_CST);
-  poisoned_ = false;
-  return absl::OkStatus();
+absl::StatusOr<Exit> Virtine::run_to_snapshot(absl::Time deadline) {
+  stop_at_snapshot_ = true;
+  absl::StatusOr<Exit> exit = run(deadline);
+  stop_at_snapshot_ = false;
+  return exit;
+}
+
+absl::StatusOr<CallResult> Virtine::call(absl::Span<const uint8_t> arg,
+                                         absl::Time deadline) {
+  RETURN_IF_ERROR(CheckReady());
+  RETURN_IF_ERROR(call_.SetArgument(arg));
+  CallChannel::Range written = call_.DeliverArgument(memory_);
+  memory_reset_->NoteHostWrite(written.address, written.length);
+  ASSIGN_OR_RETURN(Exit exit, run(deadline));
+  CallResult result{.exit = exit};
+  if (exit.reason == ExitReason::Exited) {
+    ASSIGN_OR_RETURN(result.result, call_.TakeResult(memory_));
+  }
+  return result;
+}
+
+absl::StatusOr<std::unique_ptr<Virtine>> Virtine::clone() const {
+  RETURN_IF_ERROR(CheckReady());
+  auto copy = std::make_unique<Virtine>(options_);
+  RETURN_IF_ERROR(copy->allocate_memory(memory_.size()));
+  // Everything, the read-only image and the restore page included; the
+  // writable region as of the snapshot.
+  std::memcpy(copy->memory_.host_base(), memory_.host_base(), memory_.size());
+  memory_reset_->CopyCaptured(copy->memory_);
+  copy->writable_ = writable_;
+  ASSIGN_OR_RETURN(copy->memory_reset_,
+                   MakeResetStrategy(options_.reset, *copy->vm_, 0,
+                                     copy->memory_, writable_));
+  RETURN_IF_ERROR(copy->memory_reset_->Capture(copy->memory_));
+  copy->restore_cpu_ = restore_cpu_;
+  copy->call_ = call_;
+  copy->has_snapshot_ = has_snapshot_;
+  copy->loaded_ = true;
+  RETURN_IF_ERROR(copy->Restore(/*full=*/true));
+  return copy;
 }
 
 }  // namespace wasp

@@ -16,12 +16,15 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "engine/budget.h"
+#include "engine/call.h"
 #include "engine/exit.h"
 #include "engine/guest_memory.h"
 #include "engine/hypercall.h"
 #include "engine/image.h"
 #include "engine/kvm/vcpu.h"
 #include "engine/kvm/vm.h"
+#include "engine/reset_strategy.h"
+#include "engine/snapshot.h"
 
 namespace wasp {
 
@@ -30,8 +33,14 @@ enum class Mode {
   kLong,  // 64-bit at CPL3 with host-built page tables: the fast path
 };
 
+// WASP_NO_SNAPSHOT=1 in the environment: every start boots from the image.
+bool SnapshotsDisabledByEnvironment();
+
 struct VirtineOptions {
   Mode mode = Mode::kLong;
+  // Honour WASP_HC_SNAPSHOT; when false, reset() always returns to boot.
+  bool snapshots = !SnapshotsDisabledByEnvironment();
+  ResetKind reset = ResetKind::kAuto;
   // CPU-time budget of a run() without an explicit deadline.
   absl::Duration budget = absl::Seconds(1);
   // Handlers for hypercalls; without a table every allowed hypercall is
@@ -51,6 +60,13 @@ struct VirtineStats {
   uint64_t faults = 0;
   uint64_t timeouts = 0;
   uint64_t resets = 0;
+  uint64_t snapshots = 0;
+};
+
+// What a call() returned: how the guest stopped and, if it exited, its result.
+struct CallResult {
+  Exit exit;
+  std::vector<uint8_t> result;
 };
 
 // Every virtine has at least this much memory: upstream images load at
@@ -83,9 +99,23 @@ class Virtine final {
   absl::StatusOr<Exit> run(absl::Time deadline);
   absl::StatusOr<Exit> run() { return run(absl::Now() + options_.budget); }
 
-  // Back to the state right after load: registers, CPU state and memory.
-  // Required after a Fault or a long-mode Halted before running again.
+  // Runs until the guest takes its snapshot (Exit: Hypercall
+  // WASP_HC_SNAPSHOT) or stops without one; no handler runs meanwhile.
+  absl::StatusOr<Exit> run_to_snapshot(absl::Time deadline);
+
+  // One call: the argument is delivered, the guest runs until it stops, and
+  // its result is collected. Use on a virtine fresh from load() or reset().
+  absl::StatusOr<CallResult> call(absl::Span<const uint8_t> arg,
+                                  absl::Time deadline);
+
+  // Back to the snapshot, or to the state right after load if the guest
+  // took none: registers, CPU state and writable memory. Required after a
+  // Fault or a long-mode Halted before running again.
   absl::Status reset();
+
+  // A new virtine in this one's snapshot (or boot) state, without running
+  // its initialisation again.
+  absl::StatusOr<std::unique_ptr<Virtine>> clone() const;
 
   // The guest's general registers, read and written through kvm_run.
   const kvm_regs& regs() const { return vcpu_->regs(); }
@@ -101,16 +131,22 @@ class Virtine final {
   const VirtineStats& stats() const { return stats_; }
   // True after a fault until reset().
   bool poisoned() const { return poisoned_; }
+  bool has_snapshot() const { return has_snapshot_; }
+  ResetKind reset_kind() const { return memory_reset_->kind(); }
 
  private:
   absl::Status CheckReady() const;
   absl::Status LoadAt(absl::Span<const uint8_t> bytes, uint64_t address,
                       uint64_t entry, uint64_t read_only_size);
-  absl::Status RestoreBootState();
+  // Makes the current state the one reset() returns to.
+  absl::Status Capture(const CpuState& cpu);
+  absl::Status Restore(bool full);
   absl::StatusOr<Exit> RunLoop();
   // nullopt: resume the guest.
   std::optional<Exit> HandleIo();
   std::optional<Exit> HandleHypercall();
+  std::optional<HypercallResult> HandleBuiltin(const Hypercall& call);
+  HypercallResult TakeSnapshot(const Hypercall& call);
   Exit DecodeException(uint8_t vector);
   Exit Poison(Exit exit);
   Exit FaultExit(FaultKind kind, uint64_t address = 0, uint32_t vector = 0,
@@ -125,10 +161,15 @@ class Virtine final {
   bool loaded_ = false;
   bool poisoned_ = false;
   Exit poison_exit_;
-  kvm_regs boot_regs_ = {};
-  kvm_sregs boot_sregs_ = {};
-  kvm_fpu boot_fpu_ = {};
-  std::vector<uint8_t> boot_memory_;
+  // The last exit left the vCPU at CPL3 with nothing pending, so reset()
+  // may take the fast path (no ioctl).
+  bool clean_exit_ = true;
+  bool stop_at_snapshot_ = false;
+  bool has_snapshot_ = false;
+  WritableRegion writable_;
+  CpuState restore_cpu_;  // with RIP at the restore trampoline in long mode
+  std::unique_ptr<ResetStrategy> memory_reset_;
+  CallChannel call_;
   VirtineStats stats_;
 };
 

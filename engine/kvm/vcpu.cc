@@ -37,6 +37,14 @@ int Vcpu::Run() {
   return 0;
 }
 
+absl::Status Vcpu::CompletePendingExit() {
+  __atomic_store_n(&run_->immediate_exit, 1, __ATOMIC_SEQ_CST);
+  int err = ::ioctl(fd_.get(), KVM_RUN, 0) < 0 ? errno : 0;
+  __atomic_store_n(&run_->immediate_exit, 0, __ATOMIC_SEQ_CST);
+  if (err != EINTR && err != 0) return ErrnoError("KVM_RUN (complete)", err);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<kvm_sregs> Vcpu::GetSregs() const {
   kvm_sregs sregs;
   if (::ioctl(fd_.get(), KVM_GET_SREGS, &sregs) < 0) {
@@ -67,16 +75,16 @@ absl::Status Vcpu::SetFpu(const kvm_fpu& fpu) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<kvm_xsave> Vcpu::GetXsave() const {
-  kvm_xsave xsave;
-  if (::ioctl(fd_.get(), kKvmGetXsave, &xsave) < 0) {
+absl::StatusOr<XsaveArea> Vcpu::GetXsave() const {
+  XsaveArea xsave;
+  if (::ioctl(fd_.get(), kKvmGetXsave, xsave.data()) < 0) {
     return ErrnoError("KVM_GET_XSAVE", errno);
   }
   return xsave;
 }
 
-absl::Status Vcpu::SetXsave(const kvm_xsave& xsave) {
-  if (::ioctl(fd_.get(), kKvmSetXsave, &xsave) < 0) {
+absl::Status Vcpu::SetXsave(const XsaveArea& xsave) {
+  if (::ioctl(fd_.get(), kKvmSetXsave, xsave.data()) < 0) {
     return ErrnoError("KVM_SET_XSAVE", errno);
   }
   return absl::OkStatus();

@@ -6,13 +6,18 @@
 
 #include <linux/kvm.h>
 
+#include <array>
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "engine/kvm/ioctls.h"
 #include "engine/kvm/vm.h"
 #include "engine/unique_fd.h"
 
 namespace wasp {
+
+// KVM's XSAVE area (struct kvm_xsave without its C++-unfriendly tail).
+using XsaveArea = std::array<uint8_t, kKvmXsaveSize>;
 
 class Vcpu final {
  public:
@@ -22,6 +27,11 @@ class Vcpu final {
 
   // One KVM_RUN. Returns 0 or the errno (EINTR when kicked or timed out).
   int Run();
+  // Lets KVM finish the instruction of the last exit (an `out` or an MMIO
+  // access completes on the next KVM_RUN) without running any further guest
+  // instruction, so that the registers are final and a later register write
+  // cannot be undone by that completion.
+  absl::Status CompletePendingExit();
 
   kvm_run& run() { return *run_; }
   const kvm_run& run() const { return *run_; }
@@ -38,8 +48,8 @@ class Vcpu final {
   absl::Status SetSregs(const kvm_sregs& sregs);
   absl::StatusOr<kvm_fpu> GetFpu() const;
   absl::Status SetFpu(const kvm_fpu& fpu);
-  absl::StatusOr<kvm_xsave> GetXsave() const;
-  absl::Status SetXsave(const kvm_xsave& xsave);
+  absl::StatusOr<XsaveArea> GetXsave() const;
+  absl::Status SetXsave(const XsaveArea& xsave);
   // Drops any pending exception or interrupt (after a fault, before reuse).
   absl::Status ClearEvents();
 

@@ -3,6 +3,8 @@
 #include <cstring>
 
 #include "absl/strings/str_format.h"
+#include "engine/image.h"
+#include "engine/restore_trampoline_image.h"
 #include "guest/abi/hypercall.h"
 
 namespace wasp::x86 {
@@ -16,6 +18,9 @@ constexpr uint64_t kPml4 = 0x2000;
 constexpr uint64_t kPdpt = 0x3000;
 constexpr uint64_t kPd = 0x4000;
 constexpr uint64_t kPt = 0x5000;
+constexpr uint64_t kSelectors = 0x7100;
+constexpr uint64_t kResumeRip = 0x7110;
+constexpr uint64_t kFxsaveImage = 0x7200;
 
 constexpr int kVectors = 32;
 constexpr uint64_t kStubSize = 8;
@@ -37,6 +42,8 @@ constexpr uint64_t k2M = 2ull << 20;
 static_assert(kTss + kTssLimit < kIdt, "TSS and I/O bitmap overlap the IDT");
 static_assert(kIdt + kVectors * 16 <= kStubs, "IDT overlaps the stubs");
 static_assert(kStubs + kVectors * kStubSize <= kPml4, "stubs leave the page");
+static_assert(kFxsaveImage % 16 == 0, "FXRSTOR needs 16-byte alignment");
+static_assert(kFxsaveImage + kFxsaveSize <= kRestoreTrampoline + 4096);
 
 constexpr uint64_t kCr0 = 0x80010033;  // PG | WP | NE | ET | MP | PE
 constexpr uint64_t kCr4 = 0x620;       // OSXMMEXCPT | OSFXSR | PAE
@@ -50,10 +57,11 @@ T* At(GuestMemory& memory, uint64_t address) {
 void WriteGdt(GuestMemory& memory) {
   uint64_t* gdt = At<uint64_t>(memory, kGdt);
   gdt[0] = 0;
-  gdt[1] = 0x00209A0000000000;  // kernel code, 64-bit
-  gdt[2] = 0x00CF92000000FFFF;  // kernel data
-  gdt[3] = 0x00CFF2000000FFFF;  // user data, DPL3
-  gdt[4] = 0x0020FA0000000000;  // user code, 64-bit, DPL3
+  // Accessed bits preset: the CPU never writes the GDT.
+  gdt[1] = 0x00209B0000000000;  // kernel code, 64-bit
+  gdt[2] = 0x00CF93000000FFFF;  // kernel data
+  gdt[3] = 0x00CFF3000000FFFF;  // user data, DPL3
+  gdt[4] = 0x0020FB0000000000;  // user code, 64-bit, DPL3
   uint64_t limit = kTssLimit;
   gdt[5] = (limit & 0xFFFF) | ((kTss & 0xFFFFFF) << 16) | (0x89ull << 40) |
            (((kTss >> 24) & 0xFF) << 56);
@@ -114,7 +122,9 @@ void WritePageTables(GuestMemory& memory, CodeRange code) {
   pt[0] = 0;  // null page
   for (uint64_t i = 1; i < 512; ++i) {
     uint64_t page = i * kPageSize;
-    if (page < WASP_SYSTEM_AREA_END) {
+    if (page == kRestoreTrampoline) {
+      pt[i] = page | kPresent | kUser | kAccessed | kDirty;  // R-X at CPL3
+    } else if (page < WASP_SYSTEM_AREA_END) {
       uint64_t exec = page == kGdt ? 0 : kNoExecute;  // the stubs live there
       pt[i] = page | kPresent | kWritable | kAccessed | kDirty | exec;
     } else {
@@ -153,7 +163,29 @@ absl::Status BuildSystemArea(GuestMemory& memory, CodeRange code) {
   WriteGdt(memory);
   WriteIdt(memory);
   WritePageTables(memory, code);
+  Image trampoline = images::restore_trampoline();
+  std::memcpy(At<uint8_t>(memory, kRestoreTrampoline), trampoline.bytes.data(),
+              trampoline.bytes.size());
   return absl::OkStatus();
+}
+
+void WriteRestorePage(GuestMemory& memory, const ResumePoint& resume) {
+  uint16_t selectors[] = {resume.ds, resume.es, resume.fs, resume.gs,
+                          resume.ss};
+  std::memcpy(At<uint8_t>(memory, kSelectors), selectors, sizeof selectors);
+  std::memcpy(At<uint8_t>(memory, kResumeRip), &resume.rip, sizeof resume.rip);
+  std::memcpy(At<uint8_t>(memory, kFxsaveImage), resume.fxsave, kFxsaveSize);
+}
+
+ResumePoint ResumePointOf(const kvm_sregs& sregs, uint64_t rip,
+                          const uint8_t* fxsave) {
+  return ResumePoint{.ds = sregs.ds.selector,
+                     .es = sregs.es.selector,
+                     .fs = sregs.fs.selector,
+                     .gs = sregs.gs.selector,
+                     .ss = sregs.ss.selector,
+                     .rip = rip,
+                     .fxsave = fxsave};
 }
 
 void SetLongModeSregs(kvm_sregs& sregs) {

@@ -10,11 +10,15 @@
 
 #include "absl/status/status.h"
 #include "engine/guest_memory.h"
+#include "guest/abi/hypercall.h"
 
 namespace wasp::x86 {
 
 // Where the exception stubs put the CPU's interrupt frame.
-inline constexpr uint64_t kExceptionStackTop = 0x8000;
+inline constexpr uint64_t kExceptionStackTop = 0x7000;
+// Where every long-mode start enters (see restore_trampoline.asm).
+inline constexpr uint64_t kRestoreTrampoline = WASP_RESTORE_PAGE;
+inline constexpr size_t kFxsaveSize = 512;
 inline constexpr uint64_t kPageTablesStart = 0x2000;
 inline constexpr uint64_t kPageTablesEnd = 0x6000;
 
@@ -27,6 +31,16 @@ struct CodeRange {
 };
 
 absl::Status BuildSystemArea(GuestMemory& memory, CodeRange code);
+
+// What the trampoline restores before it jumps to `rip`.
+struct ResumePoint {
+  uint16_t ds, es, fs, gs, ss;
+  uint64_t rip;
+  const uint8_t* fxsave;  // kFxsaveSize bytes, as FXSAVE stores them
+};
+void WriteRestorePage(GuestMemory& memory, const ResumePoint& resume);
+ResumePoint ResumePointOf(const kvm_sregs& sregs, uint64_t rip,
+                          const uint8_t* fxsave);
 
 // Turns the vCPU's power-on segment state into long mode at CPL3.
 void SetLongModeSregs(kvm_sregs& sregs);

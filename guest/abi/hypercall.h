@@ -15,8 +15,11 @@
  *
  * Guest-physical layout of a long-mode virtine (identity mapped):
  *   [0x0000, 0x1000)  not present: null dereferences fault.
- *   [0x1000, 0x8000)  system area, supervisor-only: GDT, TSS, IDT, exception
+ *   [0x1000, 0x7000)  system area, supervisor-only: GDT, TSS, IDT, exception
  *                     stubs, page tables, the exception stack.
+ *   [0x7000, 0x8000)  the restore page, read-only at CPL3: the host's
+ *                     trampoline that reloads a snapshot's segment and
+ *                     FPU/SSE state before resuming it.
  *   [0x8000, mem)     the image (default load address), data, heap, stack.
  *   [mem, 1 GiB)      mapped but backed by nothing: an access is reported as
  *                     "outside memory" with its address.
@@ -47,12 +50,43 @@
 /* Long-mode virtines map one page directory of 2 MiB pages. */
 #define WASP_MAX_LONG_MODE_MEMORY (1ull << 30)
 
+#define WASP_RESTORE_PAGE 0x7000ull
+
 /* Hypercall numbers. Numbers are never reused. */
 #define WASP_HC_WRITE 1      /* (const void *buf, size_t len) -> bytes written */
 #define WASP_HC_GET_ARG 2    /* (void *buf, size_t cap) -> argument length */
 #define WASP_HC_SET_RESULT 3 /* (const void *buf, size_t len) -> 0 */
-#define WASP_HC_SNAPSHOT 4   /* () -> 0 after capture and on every restore */
+#define WASP_HC_SNAPSHOT 4   /* (struct wasp_call_area *area) -> 0 */
 #define WASP_HC_MAX 63       /* allowlists are 64-bit masks */
+
+/*
+ * Calls. A guest that has initialised itself calls WASP_HC_SNAPSHOT with the
+ * address of its call area (or 0). The host captures the whole virtine there;
+ * every later call restores that state and resumes right after the
+ * hypercall, RAX = 0, with the call's argument already in the area. The guest
+ * writes its result to the area and exits through WASP_PORT_EXIT: a call
+ * costs one exit. WASP_HC_GET_ARG/SET_RESULT copy the same bytes for guests
+ * without a call area.
+ */
+#define WASP_CALL_ARG_MAX 2040
+#define WASP_CALL_RESULT_MAX 2048
+
+struct wasp_call_area {
+  uint32_t arg_len;    /* written by the host before each call */
+  uint32_t result_len; /* written by the guest; at most WASP_CALL_RESULT_MAX */
+  uint8_t arg[WASP_CALL_ARG_MAX];
+  uint8_t result[WASP_CALL_RESULT_MAX];
+};
+
+#ifdef __cplusplus
+static_assert(sizeof(struct wasp_call_area) == 4096, "one page");
+static_assert(offsetof(struct wasp_call_area, arg) == 8, "ABI");
+static_assert(offsetof(struct wasp_call_area, result) == 2048, "ABI");
+#else
+_Static_assert(sizeof(struct wasp_call_area) == 4096, "one page");
+_Static_assert(offsetof(struct wasp_call_area, arg) == 8, "ABI");
+_Static_assert(offsetof(struct wasp_call_area, result) == 2048, "ABI");
+#endif
 
 /* Errors returned in RAX as negative values. */
 #define WASP_EPERM 1   /* not in this virtine's allowlist */

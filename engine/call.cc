@@ -1,0 +1,87 @@
+#include "engine/call.h"
+
+#include <algorithm>
+#include <cstddef>
+
+#include "absl/strings/str_format.h"
+
+namespace wasp {
+namespace {
+
+constexpr uint64_t kAreaSize = sizeof(wasp_call_area);
+
+}  // namespace
+
+absl::Status CallChannel::SetArgument(absl::Span<const uint8_t> arg) {
+  if (arg.size() > WASP_CALL_ARG_MAX) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("call argument of %u bytes is over the limit of %u",
+                        arg.size(), WASP_CALL_ARG_MAX));
+  }
+  arg_.assign(arg.begin(), arg.end());
+  result_.clear();
+  return absl::OkStatus();
+}
+
+bool CallChannel::SetArea(uint64_t address, uint64_t writable_start,
+                          uint64_t writable_end) {
+  if (address < writable_start || address > writable_end ||
+      writable_end - address < kAreaSize) {
+    return false;
+  }
+  area_ = address;
+  return true;
+}
+
+CallChannel::Range CallChannel::DeliverArgument(GuestMemory& memory) const {
+  if (!area_) return {};
+  // SetArea checked the range against the writable region.
+  auto area = memory.Translate(*area_, kAreaSize);
+  if (!area.ok()) return {};
+  auto* call = reinterpret_cast<wasp_call_area*>(area->data());
+  call->arg_len = static_cast<uint32_t>(arg_.size());
+  call->result_len = 0;
+  std::copy(arg_.begin(), arg_.end(), call->arg);
+  return {*area_, offsetof(wasp_call_area, arg) + arg_.size()};
+}
+
+HypercallResult CallChannel::GetArg(GuestMemory& memory,
+                                    const Hypercall& call) const {
+  uint64_t length = std::min<uint64_t>(call.args[1], arg_.size());
+  auto buffer = memory.Translate(call.args[0], length);
+  if (!buffer.ok()) return HypercallResult::Error(WASP_EFAULT);
+  std::copy(arg_.begin(), arg_.begin() + length, buffer->begin());
+  return HypercallResult::Return(static_cast<int64_t>(arg_.size()));
+}
+
+HypercallResult CallChannel::SetResult(const GuestMemory& memory,
+                                       const Hypercall& call) {
+  if (call.args[1] > WASP_CALL_RESULT_MAX) {
+    return HypercallResult::Error(WASP_EINVAL);
+  }
+  auto buffer = memory.Translate(call.args[0], call.args[1]);
+  if (!buffer.ok()) return HypercallResult::Error(WASP_EFAULT);
+  result_.assign(buffer->begin(), buffer->end());
+  return HypercallResult::Return(0);
+}
+
+absl::StatusOr<std::vector<uint8_t>> CallChannel::TakeResult(
+    const GuestMemory& memory) {
+  if (area_) {
+    auto area = memory.Translate(*area_, kAreaSize);
+    if (!area.ok()) return area.status();
+    const auto* call = reinterpret_cast<const wasp_call_area*>(area->data());
+    uint32_t length = call->result_len;  // read once: the guest wrote it
+    if (length > WASP_CALL_RESULT_MAX) {
+      return absl::OutOfRangeError(absl::StrFormat(
+          "the guest's result length %u is over the limit of %u", length,
+          WASP_CALL_RESULT_MAX));
+    }
+    if (length > 0) {
+      return std::vector<uint8_t>(call->result, call->result + length);
+    }
+  }
+  return std::move(result_);
+}
+
+}  // namespace wasp

@@ -1,0 +1,47 @@
+// One call into a virtine: the argument goes in, the result comes out,
+// through the guest's call area (no exit) or WASP_HC_GET_ARG/SET_RESULT.
+#ifndef WASP_ENGINE_CALL_H_
+#define WASP_ENGINE_CALL_H_
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "engine/guest_memory.h"
+#include "engine/hypercall.h"
+
+namespace wasp {
+
+class CallChannel {
+ public:
+  // The argument of the next call; at most WASP_CALL_ARG_MAX bytes.
+  absl::Status SetArgument(absl::Span<const uint8_t> arg);
+  // Adopts the guest's call area; false if it is not inside `writable`.
+  bool SetArea(uint64_t address, uint64_t writable_start,
+               uint64_t writable_end);
+  std::optional<uint64_t> area() const { return area_; }
+
+  // Writes the argument into the call area; returns the range written.
+  struct Range {
+    uint64_t address = 0;
+    uint64_t length = 0;
+  };
+  Range DeliverArgument(GuestMemory& memory) const;
+
+  HypercallResult GetArg(GuestMemory& memory, const Hypercall& call) const;
+  HypercallResult SetResult(const GuestMemory& memory, const Hypercall& call);
+
+  // The result of a call that exited: the call area's, or SET_RESULT's.
+  absl::StatusOr<std::vector<uint8_t>> TakeResult(const GuestMemory& memory);
+
+ private:
+  std::vector<uint8_t> arg_;
+  std::vector<uint8_t> result_;
+  std::optional<uint64_t> area_;
+};
+
+}  // namespace wasp
+
+#endif  // WASP_ENGINE_CALL_H_

@@ -1,0 +1,149 @@
+#include "engine/reset_strategy.h"
+
+#include <sys/ioctl.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_format.h"
+#include "engine/status_macros.h"
+
+namespace wasp {
+namespace {
+
+class CopyReset final : public ResetStrategy {
+ public:
+  explicit CopyReset(WritableRegion region)
+      : region_(region), image_(region.size()) {}
+
+  absl::Status Capture(const GuestMemory& memory) override {
+    std::memcpy(image_.data(), memory.host_base() + region_.start,
+                image_.size());
+    return absl::OkStatus();
+  }
+  absl::Status Restore(GuestMemory& memory) override {
+    std::memcpy(memory.host_base() + region_.start, image_.data(),
+                image_.size());
+    return absl::OkStatus();
+  }
+  void CopyCaptured(GuestMemory& other) const override {
+    std::memcpy(other.host_base() + region_.start, image_.data(),
+                image_.size());
+  }
+  void NoteHostWrite(uint64_t, uint64_t) override {}
+  ResetKind kind() const override { return ResetKind::kCopy; }
+
+ private:
+  const WritableRegion region_;
+  std::vector<uint8_t> image_;
+};
+
+class DirtyLogReset final : public ResetStrategy {
+ public:
+  DirtyLogReset(Vm& vm, uint32_t slot, const GuestMemory& memory,
+                WritableRegion region)
+      : vm_(vm),
+        slot_(slot),
+        region_(region),
+        image_(region.size()),
+        bitmap_((memory.size() / kPageSize + 63) / 64),
+        host_written_(bitmap_.size()) {}
+
+  absl::Status Enable(GuestMemory& memory) {
+    return vm_.MapMemory(slot_, 0, memory.host_base(), memory.size(),
+                         KVM_MEM_LOG_DIRTY_PAGES);
+  }
+
+  absl::Status Capture(const GuestMemory& memory) override {
+    std::memcpy(image_.data(), memory.host_base() + region_.start,
+                image_.size());
+    // Forget what was written before the capture.
+    return FetchLog();
+  }
+
+  absl::Status Restore(GuestMemory& memory) override {
+    RETURN_IF_ERROR(FetchLog());
+    for (size_t word = 0; word < bitmap_.size(); ++word) {
+      for (uint64_t bits = bitmap_[word] | host_written_[word]; bits != 0;
+           bits &= bits - 1) {
+        uint64_t page = (word * 64 + __builtin_ctzll(bits)) * kPageSize;
+        if (page < region_.start || page >= region_.end) continue;
+        std::memcpy(memory.host_base() + page,
+                    image_.data() + (page - region_.start), kPageSize);
+      }
+      host_written_[word] = 0;
+    }
+    return absl::OkStatus();
+  }
+
+  void CopyCaptured(GuestMemory& other) const override {
+    std::memcpy(other.host_base() + region_.start, image_.data(),
+                image_.size());
+  }
+
+  void NoteHostWrite(uint64_t address, uint64_t length) override {
+    if (length == 0) return;
+    for (uint64_t page = address / kPageSize;
+         page <= (address + length - 1) / kPageSize; ++page) {
+      if (page / 64 < host_written_.size()) {
+        host_written_[page / 64] |= 1ull << (page % 64);
+      }
+    }
+  }
+
+  ResetKind kind() const override { return ResetKind::kDirtyLog; }
+
+ private:
+  // Fetches and clears KVM's log of pages written since the last fetch.
+  absl::Status FetchLog() {
+    kvm_dirty_log log = {};
+    log.slot = slot_;
+    log.dirty_bitmap = bitmap_.data();
+    if (::ioctl(vm_.fd(), KVM_GET_DIRTY_LOG, &log) < 0) {
+      return ErrnoError("KVM_GET_DIRTY_LOG", errno);
+    }
+    return absl::OkStatus();
+  }
+
+  Vm& vm_;
+  const uint32_t slot_;
+  const WritableRegion region_;
+  std::vector<uint8_t> image_;
+  std::vector<uint64_t> bitmap_;
+  std::vector<uint64_t> host_written_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ResetStrategy>> MakeResetStrategy(
+    ResetKind kind, Vm& vm, uint32_t slot, GuestMemory& memory,
+    WritableRegion region) {
+  if (region.start > region.end || region.end > memory.size() ||
+      region.start % kPageSize != 0 || region.end % kPageSize != 0) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "writable region [%#x, %#x) is not page-aligned inside %#x bytes",
+        region.start, region.end, memory.size()));
+  }
+  if (kind == ResetKind::kAuto) {
+    kind = region.size() <= kAutoCopyLimit ? ResetKind::kCopy
+                                           : ResetKind::kDirtyLog;
+  }
+  if (kind == ResetKind::kCopy) return std::make_unique<CopyReset>(region);
+  auto dirty = std::make_unique<DirtyLogReset>(vm, slot, memory, region);
+  RETURN_IF_ERROR(dirty->Enable(memory));
+  return dirty;
+}
+
+const char* ResetKindName(ResetKind kind) {
+  switch (kind) {
+    case ResetKind::kAuto:
+      return "auto";
+    case ResetKind::kCopy:
+      return "copy";
+    case ResetKind::kDirtyLog:
+      return "dirty-log";
+  }
+  return "unknown";
+}
+
+}  // namespace wasp
