@@ -2,10 +2,7 @@
 // as a ratio to the raw KVM exit round trip measured in the same run.
 #include <benchmark/benchmark.h>
 
-#include <cstdio>
-#include <map>
 #include <memory>
-#include <string>
 
 #include "absl/strings/str_format.h"
 #include "engine/guest_memory.h"
@@ -17,6 +14,7 @@
 #include "tests/guests/exit_code_image.h"
 #include "tests/guests/hypercall_loop_image.h"
 #include "tests/guests/out_loop_image.h"
+#include "tools/bench/ratio_reporter.h"
 
 namespace wasp {
 namespace {
@@ -85,8 +83,8 @@ void BM_HypercallDispatch(benchmark::State& state) {
     calls += kBatch;
   }
   state.SetItemsProcessed(calls);
-  state.counters["per_call_us"] = benchmark::Counter(
-      static_cast<double>(calls),
+  state.counters["per_op_us"] = benchmark::Counter(
+      static_cast<double>(calls) / 1e6,
       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_HypercallDispatch)->MinTime(1.0);
@@ -148,44 +146,9 @@ void BM_WarmVirtineRunAndReset(benchmark::State& state) {
 }
 BENCHMARK(BM_WarmVirtineRunAndReset)->MinTime(1.0);
 
-// Keeps each benchmark's time per iteration for the ratio table.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      if (run.error_occurred) continue;
-      double us = run.GetAdjustedRealTime() *
-                  benchmark::GetTimeUnitMultiplier(benchmark::kMicrosecond) /
-                  benchmark::GetTimeUnitMultiplier(run.time_unit);
-      auto per_call = run.counters.find("per_call_us");
-      if (per_call != run.counters.end()) us = per_call->second.value * 1e6;
-      micros_[run.benchmark_name()] = us;
-    }
-  }
-
-  void PrintRatios() const {
-    auto floor = micros_.find("BM_RawExitRoundTrip/min_time:1.000");
-    if (floor == micros_.end()) return;
-    std::printf("\n%-44s %12s %14s\n", "figure", "us", "x exit floor");
-    for (const auto& [name, us] : micros_) {
-      std::printf("%-44s %12.2f %14.2f\n", name.c_str(), us,
-                  us / floor->second);
-    }
-  }
-
- private:
-  std::map<std::string, double> micros_;
-};
-
 }  // namespace
 }  // namespace wasp
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  wasp::RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.PrintRatios();
-  benchmark::Shutdown();
-  return 0;
+  return wasp::RunBenchmarksWithRatios(argc, argv, "BM_RawExitRoundTrip");
 }

@@ -1,0 +1,62 @@
+#include "tools/bench/ratio_reporter.h"
+
+#include <cstdio>
+
+namespace wasp {
+namespace {
+
+std::string WithoutSuffix(std::string name) {
+  size_t slash = name.find("/min_time");
+  if (slash != std::string::npos) name.erase(slash);
+  return name;
+}
+
+}  // namespace
+
+void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
+  ConsoleReporter::ReportRuns(runs);
+  for (const Run& run : runs) {
+    if (run.error_occurred) continue;
+    double us = run.GetAdjustedRealTime() /
+                benchmark::GetTimeUnitMultiplier(run.time_unit) * 1e6;
+    // Benchmarks that batch report their own per-operation time.
+    auto per_op = run.counters.find("per_op_us");
+    if (per_op != run.counters.end()) us = per_op->second.value;
+    std::string name = WithoutSuffix(run.benchmark_name());
+    if (micros_.count(name) == 0) order_.push_back(name);
+    micros_[name] = us;
+  }
+}
+
+double RatioReporter::Micros(const std::string& name) const {
+  auto it = micros_.find(name);
+  return it == micros_.end() ? 0 : it->second;
+}
+
+void RatioReporter::PrintRatios() const {
+  double base = Micros(baseline_);
+  std::printf("\n%-52s %12s %12s\n", "figure", "us/op",
+              ("x " + baseline_.substr(0, 10)).c_str());
+  for (const std::string& name : order_) {
+    double us = Micros(name);
+    if (base > 0) {
+      std::printf("%-52s %12.2f %12.2f\n", name.c_str(), us, us / base);
+    } else {
+      std::printf("%-52s %12.2f %12s\n", name.c_str(), us, "-");
+    }
+  }
+  std::printf("(baseline: %s, measured in this run)\n", baseline_.c_str());
+}
+
+int RunBenchmarksWithRatios(int argc, char** argv,
+                            const std::string& baseline) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  RatioReporter reporter(baseline);
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.PrintRatios();
+  benchmark::Shutdown();
+  return 0;
+}
+
+}  // namespace wasp
