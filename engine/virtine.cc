@@ -24,6 +24,13 @@ bool HasErrorCode(uint8_t vector) {
 
 constexpr uint8_t kHltOpcode = 0xF4;
 
+bool SelectorsDiffer(const kvm_sregs& a, const kvm_sregs& b) {
+  return a.cs.selector != b.cs.selector || a.ds.selector != b.ds.selector ||
+         a.es.selector != b.es.selector || a.fs.selector != b.fs.selector ||
+         a.gs.selector != b.gs.selector || a.ss.selector != b.ss.selector ||
+         a.fs.base != b.fs.base || a.gs.base != b.gs.base;
+}
+
 }  // namespace
 
 bool SnapshotsDisabledByEnvironment() {
@@ -151,12 +158,11 @@ absl::Status Virtine::LoadAt(absl::Span<const uint8_t> bytes, uint64_t address,
 }
 
 // In long mode every start goes through the restore trampoline, which
-// reloads the selectors and FPU/SSE state kept in the restore page.
+// reloads the FPU/SSE state kept in the restore page.
 absl::Status Virtine::Capture(const CpuState& cpu) {
   restore_cpu_ = cpu;
   if (options_.mode == Mode::kLong) {
-    x86::WriteRestorePage(
-        memory_, x86::ResumePointOf(cpu.sregs, cpu.regs.rip, cpu.fxsave()));
+    x86::WriteRestorePage(memory_, cpu.regs.rip, cpu.fxsave());
     restore_cpu_.regs.rip = x86::kRestoreTrampoline;
   }
   return memory_reset_->Capture(memory_);
@@ -168,6 +174,11 @@ absl::Status Virtine::Restore(bool full) {
     RETURN_IF_ERROR(RestoreCpu(*vcpu_, restore_cpu_));
   } else {
     vcpu_->mutable_regs() = restore_cpu_.regs;
+    // A CPL3 guest can change its data segment selectors and nothing else
+    // of these; reloading them is rare, so compare first.
+    if (SelectorsDiffer(vcpu_->synced_sregs(), restore_cpu_.sregs)) {
+      vcpu_->SetSregsOnEntry(restore_cpu_.sregs);
+    }
   }
   __atomic_store_n(&vcpu_->run().immediate_exit, 0, __ATOMIC_SEQ_CST);
   poisoned_ = false;

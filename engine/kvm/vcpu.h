@@ -1,6 +1,6 @@
-// One vCPU: its fd, its shared kvm_run page, and register access. General
-// registers travel through kvm_run sync regs so the hot path needs no
-// register ioctls; segment, control and FPU state use ioctls (cold paths).
+// One vCPU: its fd, its shared kvm_run page, and register access. General,
+// segment and control registers travel through kvm_run sync regs, so the
+// hot path needs no register ioctls; FPU state and events use ioctls.
 #ifndef WASP_ENGINE_KVM_VCPU_H_
 #define WASP_ENGINE_KVM_VCPU_H_
 
@@ -44,6 +44,13 @@ class Vcpu final {
     return run_->s.regs.regs;
   }
 
+  // Segment and control registers as of the last exit (synced for free).
+  const kvm_sregs& synced_sregs() const { return run_->s.regs.sregs; }
+  // Sets them on the next Run(), without an ioctl of its own.
+  void SetSregsOnEntry(const kvm_sregs& sregs) {
+    run_->s.regs.sregs = sregs;
+    run_->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
+  }
   absl::StatusOr<kvm_sregs> GetSregs() const;
   absl::Status SetSregs(const kvm_sregs& sregs);
   absl::StatusOr<kvm_fpu> GetFpu() const;

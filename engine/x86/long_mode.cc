@@ -18,7 +18,6 @@ constexpr uint64_t kPml4 = 0x2000;
 constexpr uint64_t kPdpt = 0x3000;
 constexpr uint64_t kPd = 0x4000;
 constexpr uint64_t kPt = 0x5000;
-constexpr uint64_t kSelectors = 0x7100;
 constexpr uint64_t kResumeRip = 0x7110;
 constexpr uint64_t kFxsaveImage = 0x7200;
 
@@ -169,23 +168,10 @@ absl::Status BuildSystemArea(GuestMemory& memory, CodeRange code) {
   return absl::OkStatus();
 }
 
-void WriteRestorePage(GuestMemory& memory, const ResumePoint& resume) {
-  uint16_t selectors[] = {resume.ds, resume.es, resume.fs, resume.gs,
-                          resume.ss};
-  std::memcpy(At<uint8_t>(memory, kSelectors), selectors, sizeof selectors);
-  std::memcpy(At<uint8_t>(memory, kResumeRip), &resume.rip, sizeof resume.rip);
-  std::memcpy(At<uint8_t>(memory, kFxsaveImage), resume.fxsave, kFxsaveSize);
-}
-
-ResumePoint ResumePointOf(const kvm_sregs& sregs, uint64_t rip,
-                          const uint8_t* fxsave) {
-  return ResumePoint{.ds = sregs.ds.selector,
-                     .es = sregs.es.selector,
-                     .fs = sregs.fs.selector,
-                     .gs = sregs.gs.selector,
-                     .ss = sregs.ss.selector,
-                     .rip = rip,
-                     .fxsave = fxsave};
+void WriteRestorePage(GuestMemory& memory, uint64_t rip,
+                      const uint8_t* fxsave) {
+  std::memcpy(At<uint8_t>(memory, kResumeRip), &rip, sizeof rip);
+  std::memcpy(At<uint8_t>(memory, kFxsaveImage), fxsave, kFxsaveSize);
 }
 
 void SetLongModeSregs(kvm_sregs& sregs) {

@@ -32,15 +32,9 @@ struct CodeRange {
 
 absl::Status BuildSystemArea(GuestMemory& memory, CodeRange code);
 
-// What the trampoline restores before it jumps to `rip`.
-struct ResumePoint {
-  uint16_t ds, es, fs, gs, ss;
-  uint64_t rip;
-  const uint8_t* fxsave;  // kFxsaveSize bytes, as FXSAVE stores them
-};
-void WriteRestorePage(GuestMemory& memory, const ResumePoint& resume);
-ResumePoint ResumePointOf(const kvm_sregs& sregs, uint64_t rip,
-                          const uint8_t* fxsave);
+// Makes the trampoline load `fxsave` (kFxsaveSize bytes, as FXSAVE stores
+// them) and continue at `rip`.
+void WriteRestorePage(GuestMemory& memory, uint64_t rip, const uint8_t* fxsave);
 
 // Turns the vCPU's power-on segment state into long mode at CPL3.
 void SetLongModeSregs(kvm_sregs& sregs);

@@ -1,5 +1,6 @@
-// Engine micro-benchmarks. Prints Google Benchmark's table, then each figure
-// as a ratio to the raw KVM exit round trip measured in the same run.
+// Engine micro-benchmarks and the upstream paper's figures (paper_figures.cc)
+// in one run. Prints Google Benchmark's table, each figure as a ratio to the
+// raw KVM exit round trip measured in the same run, and the targets.
 #include <benchmark/benchmark.h>
 
 #include <memory>
@@ -150,5 +151,17 @@ BENCHMARK(BM_WarmVirtineRunAndReset)->MinTime(1.0);
 }  // namespace wasp
 
 int main(int argc, char** argv) {
-  return wasp::RunBenchmarksWithRatios(argc, argv, "BM_RawExitRoundTrip");
+  return wasp::RunBenchmarksWithRatios(
+      argc, argv, "BM_RawExitRoundTrip",
+      {
+          {"hypercall through the dispatcher / raw exit",
+           "BM_HypercallDispatch", "BM_RawExitRoundTrip", 1.15, true},
+          {"cached square call / raw exit", "BM_CachedSquareCall",
+           "BM_RawExitRoundTrip", 1.5, true},
+          {"fresh VM per call / cached square call", "BM_FreshVirtinePerCall",
+           "BM_CachedSquareCall", 30, false},
+          {"64 MiB image / 4 KiB image (cached square call)",
+           "BM_ImageSizeCachedSquare/65536", "BM_ImageSizeCachedSquare/4", 1.2,
+           true},
+      });
 }

@@ -48,13 +48,24 @@ void RatioReporter::PrintRatios() const {
   std::printf("(baseline: %s, measured in this run)\n", baseline_.c_str());
 }
 
-int RunBenchmarksWithRatios(int argc, char** argv,
-                            const std::string& baseline) {
+int RunBenchmarksWithRatios(int argc, char** argv, const std::string& baseline,
+                            const std::vector<RatioTarget>& targets) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   RatioReporter reporter(baseline);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.PrintRatios();
+  std::printf("\n%-58s %8s %8s  %s\n", "target", "ratio", "goal", "");
+  for (const RatioTarget& target : targets) {
+    double numerator = reporter.Micros(target.numerator);
+    double denominator = reporter.Micros(target.denominator);
+    if (numerator <= 0 || denominator <= 0) continue;
+    double ratio = numerator / denominator;
+    bool met = target.at_most ? ratio <= target.limit : ratio >= target.limit;
+    std::printf("%-58s %8.2f %s%6.2f  %s\n", target.what.c_str(), ratio,
+                target.at_most ? "<=" : ">=", target.limit,
+                met ? "met" : "MISSED");
+  }
   benchmark::Shutdown();
   return 0;
 }

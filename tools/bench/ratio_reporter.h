@@ -29,8 +29,19 @@ class RatioReporter : public benchmark::ConsoleReporter {
   std::map<std::string, double> micros_;
 };
 
-// Runs the benchmarks selected on the command line and prints the ratios.
-int RunBenchmarksWithRatios(int argc, char** argv, const std::string& baseline);
+// A goal stated as a ratio of two figures of the same run.
+struct RatioTarget {
+  std::string what;
+  std::string numerator;
+  std::string denominator;
+  double limit;
+  bool at_most;  // numerator / denominator <= limit; else >= limit
+};
+
+// Runs the benchmarks selected on the command line, prints the ratios and
+// whether each target (whose figures ran) was met.
+int RunBenchmarksWithRatios(int argc, char** argv, const std::string& baseline,
+                            const std::vector<RatioTarget>& targets);
 
 }  // namespace wasp
 

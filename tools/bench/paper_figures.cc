@@ -1,0 +1,178 @@
+// The upstream paper's Fig. 8 (context creation), Fig. 11 (fib) and Fig. 12
+// (image size), measured side by side with the engine's own figures.
+#include <benchmark/benchmark.h>
+#include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "engine/cache.h"
+#include "engine/kvm/kvm_system.h"
+#include "engine/kvm/vcpu.h"
+#include "engine/kvm/vm.h"
+#include "guest/programs/fib_image.h"
+#include "guest/programs/square_image.h"
+#include "tools/bench/images/square_16m_image.h"
+#include "tools/bench/images/square_1m_image.h"
+#include "tools/bench/images/square_4k_image.h"
+#include "tools/bench/images/square_64k_image.h"
+#include "tools/bench/images/square_64m_image.h"
+
+namespace wasp {
+namespace {
+
+// Stack and heap of a small function virtine, above its image.
+constexpr uint64_t kWorkingMemory = 96 << 10;
+
+std::vector<uint8_t> Int64(int64_t value) {
+  std::vector<uint8_t> bytes(8);
+  std::memcpy(bytes.data(), &value, 8);
+  return bytes;
+}
+
+uint64_t MemoryFor(const Image& image) {
+  return image.load_address + image.bytes.size() + kWorkingMemory;
+}
+
+std::unique_ptr<Cache> LoadedCache(benchmark::State& state, const Image& image,
+                                   VirtineOptions options = {}) {
+  auto cache = std::make_unique<Cache>(
+      MemoryFor(image), CacheOptions{.virtine = options, .shared = false});
+  if (absl::Status status = cache->load(image); !status.ok()) {
+    state.SkipWithError(status.ToString().c_str());
+    return nullptr;
+  }
+  return cache;
+}
+
+void CallOrFail(benchmark::State& state, Cache& cache,
+                const std::vector<uint8_t>& arg) {
+  auto result = cache.call(arg, absl::Seconds(10));
+  if (!result.ok() || result->exit.reason != ExitReason::Exited) {
+    state.SkipWithError(result.ok() ? result->exit.ToString().c_str()
+                                    : result.status().ToString().c_str());
+  }
+}
+
+// --- Fig. 8: context creation ---------------------------------------------
+
+void BM_ForkWaitpid(benchmark::State& state) {
+  for (auto _ : state) {
+    pid_t pid = fork();
+    if (pid == 0) _exit(0);
+    int status;
+    waitpid(pid, &status, 0);
+  }
+}
+BENCHMARK(BM_ForkWaitpid)->MinTime(1.0);
+
+void BM_PthreadCreateJoin(benchmark::State& state) {
+  for (auto _ : state) {
+    pthread_t thread;
+    pthread_create(
+        &thread, nullptr, [](void*) -> void* { return nullptr; }, nullptr);
+    pthread_join(thread, nullptr);
+  }
+}
+BENCHMARK(BM_PthreadCreateJoin)->MinTime(1.0);
+
+// get, run `square`, put: a call in one exit from the snapshot.
+void BM_CachedSquareCall(benchmark::State& state) {
+  auto cache = LoadedCache(state, images::square());
+  if (cache == nullptr) return;
+  auto arg = Int64(12);
+  for (auto _ : state) CallOrFail(state, *cache, arg);
+}
+BENCHMARK(BM_CachedSquareCall)->MinTime(1.0);
+
+// The same call with each reset strategy forced.
+void BM_CachedSquareCallReset(benchmark::State& state) {
+  auto kind = static_cast<ResetKind>(state.range(0));
+  state.SetLabel(ResetKindName(kind));
+  auto cache = LoadedCache(state, images::square(), {.reset = kind});
+  if (cache == nullptr) return;
+  auto arg = Int64(12);
+  for (auto _ : state) CallOrFail(state, *cache, arg);
+}
+BENCHMARK(BM_CachedSquareCallReset)
+    ->Arg(static_cast<int>(ResetKind::kCopy))
+    ->Arg(static_cast<int>(ResetKind::kDirtyLog))
+    ->MinTime(1.0);
+
+// What a cache saves: a new VM, image load and boot for every call.
+void BM_FreshVirtinePerCall(benchmark::State& state) {
+  Image image = images::square();
+  auto arg = Int64(12);
+  for (auto _ : state) {
+    auto virtine = Virtine::Create(MemoryFor(image));
+    if (!virtine.ok() || !(*virtine)->load(image).ok()) {
+      return state.SkipWithError("cannot create a virtine");
+    }
+    auto result = (*virtine)->call(arg, absl::Now() + absl::Seconds(10));
+    if (!result.ok() || result->exit.reason != ExitReason::Exited) {
+      state.SkipWithError("call failed");
+    }
+  }
+}
+BENCHMARK(BM_FreshVirtinePerCall)->MinTime(1.0);
+
+// --- Fig. 11: fib(n) --------------------------------------------------------
+
+__attribute__((noinline)) int64_t NativeFib(int64_t n) {
+  return n < 2 ? n : NativeFib(n - 1) + NativeFib(n - 2);
+}
+
+void BM_FibNative(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(NativeFib(state.range(0)));
+}
+BENCHMARK(BM_FibNative)->Arg(0)->Arg(15)->Arg(20)->Arg(25)->MinTime(0.5);
+
+void BM_FibVirtine(benchmark::State& state) {
+  bool snapshots = state.range(1) != 0;
+  state.SetLabel(snapshots ? "snapshot" : "no snapshot");
+  auto cache = LoadedCache(state, images::fib(), {.snapshots = snapshots});
+  if (cache == nullptr) return;
+  auto arg = Int64(state.range(0));
+  for (auto _ : state) CallOrFail(state, *cache, arg);
+}
+BENCHMARK(BM_FibVirtine)->ArgsProduct({{0, 15, 20, 25}, {0, 1}})->MinTime(0.5);
+
+// --- Fig. 12: image size
+// ------------------------------------------------------
+
+Image PaddedSquare(int64_t kib) {
+  switch (kib) {
+    case 4:
+      return images::square_4k();
+    case 64:
+      return images::square_64k();
+    case 1024:
+      return images::square_1m();
+    case 16 << 10:
+      return images::square_16m();
+    default:
+      return images::square_64m();
+  }
+}
+
+void BM_ImageSizeCachedSquare(benchmark::State& state) {
+  Image image = PaddedSquare(state.range(0));
+  state.SetLabel(std::to_string(image.bytes.size() >> 10) + " KiB image");
+  auto cache = LoadedCache(state, image);
+  if (cache == nullptr) return;
+  auto arg = Int64(12);
+  for (auto _ : state) CallOrFail(state, *cache, arg);
+}
+BENCHMARK(BM_ImageSizeCachedSquare)
+    ->Arg(4)
+    ->Arg(64)
+    ->Arg(1024)
+    ->Arg(16 << 10)
+    ->Arg(64 << 10)
+    ->MinTime(1.0);
+
+}  // namespace
+}  // namespace wasp
