@@ -19,9 +19,11 @@ void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
     if (run.error_occurred) continue;
     double us = run.GetAdjustedRealTime() /
                 benchmark::GetTimeUnitMultiplier(run.time_unit) * 1e6;
-    // Benchmarks that batch report their own per-operation time.
-    auto per_op = run.counters.find("per_op_us");
-    if (per_op != run.counters.end()) us = per_op->second.value;
+    // Benchmarks that batch count their operations as items.
+    auto items = run.counters.find("items_per_second");
+    if (run.report_label == kPerItem && items != run.counters.end()) {
+      us = 1e6 / items->second.value;
+    }
     std::string name = WithoutSuffix(run.benchmark_name());
     if (micros_.count(name) == 0) order_.push_back(name);
     micros_[name] = us;

@@ -11,6 +11,10 @@
 
 namespace wasp {
 
+// The label of a benchmark whose figure is the time per processed item
+// (state.SetItemsProcessed) rather than per iteration.
+inline constexpr char kPerItem[] = "per item";
+
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
   // `baseline` is a benchmark's name without its /min_time suffix.
