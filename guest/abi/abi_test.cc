@@ -39,6 +39,10 @@ TEST(AbiTest, NasmIncludeMatchesHeader) {
       {"WASP_HC_GET_ARG", WASP_HC_GET_ARG},
       {"WASP_HC_SET_RESULT", WASP_HC_SET_RESULT},
       {"WASP_HC_SNAPSHOT", WASP_HC_SNAPSHOT},
+      {"WASP_HC_RECV", WASP_HC_RECV},
+      {"WASP_HC_SEND", WASP_HC_SEND},
+      {"WASP_HC_SEND_RECV", WASP_HC_SEND_RECV},
+      {"WASP_HC_GET_CONFIG", WASP_HC_GET_CONFIG},
   };
   EXPECT_EQ(ReadNasmDefines(), expected);
 }

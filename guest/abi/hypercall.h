@@ -57,6 +57,13 @@
 #define WASP_HC_GET_ARG 2    /* (void *buf, size_t cap) -> argument length */
 #define WASP_HC_SET_RESULT 3 /* (const void *buf, size_t len) -> 0 */
 #define WASP_HC_SNAPSHOT 4   /* (struct wasp_call_area *area) -> 0 */
+/* Sockets: a network virtine serves one connection (see below). */
+#define WASP_HC_RECV 5       /* (void *buf, size_t cap) -> bytes; 0: peer closed */
+#define WASP_HC_SEND 6       /* (const void *buf, size_t len) -> len, all sent */
+#define WASP_HC_SEND_RECV 7  /* (const void *out, size_t out_len,
+                                 void *in, size_t in_cap) -> bytes received */
+#define WASP_HC_GET_CONFIG 8 /* (void *buf, size_t cap) -> config size;
+                                 copies min(cap, size) bytes */
 #define WASP_HC_MAX 63       /* allowlists are 64-bit masks */
 
 /*
@@ -89,9 +96,25 @@ _Static_assert(offsetof(struct wasp_call_area, result) == 2048, "ABI");
 #endif
 
 /* Errors returned in RAX as negative values. */
-#define WASP_EPERM 1   /* not in this virtine's allowlist */
-#define WASP_EFAULT 14 /* a buffer leaves guest memory */
-#define WASP_EINVAL 22 /* bad argument */
-#define WASP_ENOSYS 38 /* no such hypercall */
+#define WASP_EPERM 1        /* not in this virtine's allowlist */
+#define WASP_EFAULT 14      /* a buffer leaves guest memory */
+#define WASP_EINVAL 22      /* bad argument */
+#define WASP_EPIPE 32       /* the peer is gone; nothing more can be sent */
+#define WASP_ENOSYS 38      /* no such hypercall */
+#define WASP_ECONNRESET 104 /* the peer reset the connection */
+#define WASP_ETIMEDOUT 110  /* nothing arrived within the idle timeout */
+
+/*
+ * Connections. A network virtine initialises itself (WASP_HC_GET_CONFIG
+ * gives it the server's configuration, e.g. the HTTP docroot bundle), then
+ * calls WASP_HC_SNAPSHOT. Each accepted connection is then one call from
+ * that snapshot: its argument is the first bytes the client sent (1 to
+ * WASP_CALL_ARG_MAX bytes; 0 bytes if the client closed or stayed silent
+ * past the idle timeout, in which case WASP_HC_RECV says which). The guest
+ * serves the connection with RECV, SEND and SEND_RECV (a keep-alive request
+ * costs one exit: send the response, receive the next request) and exits to
+ * close it. Every buffer is checked against guest memory; data moves
+ * directly between the socket and guest memory.
+ */
 
 #endif /* WASP_GUEST_ABI_HYPERCALL_H_ */
