@@ -45,6 +45,31 @@ CallChannel::Range CallChannel::DeliverArgument(GuestMemory& memory) const {
   return {*area_, offsetof(wasp_call_area, arg) + arg_.size()};
 }
 
+absl::StatusOr<absl::Span<uint8_t>> CallChannel::ArgumentBuffer(
+    GuestMemory& memory) const {
+  if (!area_) {
+    return absl::FailedPreconditionError(
+        "the guest has registered no call area (WASP_HC_SNAPSHOT with one)");
+  }
+  auto area = memory.Translate(*area_, kAreaSize);
+  if (!area.ok()) return area.status();
+  auto* call = reinterpret_cast<wasp_call_area*>(area->data());
+  return absl::Span<uint8_t>(call->arg, WASP_CALL_ARG_MAX);
+}
+
+CallChannel::Range CallChannel::CommitArgument(GuestMemory& memory,
+                                               size_t length) {
+  arg_.clear();
+  result_.clear();
+  auto area = memory.Translate(*area_, kAreaSize);
+  if (!area_ || !area.ok()) return {};
+  auto* call = reinterpret_cast<wasp_call_area*>(area->data());
+  call->arg_len =
+      static_cast<uint32_t>(std::min<size_t>(length, WASP_CALL_ARG_MAX));
+  call->result_len = 0;
+  return {*area_, offsetof(wasp_call_area, arg) + call->arg_len};
+}
+
 HypercallResult CallChannel::GetArg(GuestMemory& memory,
                                     const Hypercall& call) const {
   uint64_t length = std::min<uint64_t>(call.args[1], arg_.size());

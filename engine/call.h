@@ -30,6 +30,11 @@ class CallChannel {
   };
   Range DeliverArgument(GuestMemory& memory) const;
 
+  // The area's argument bytes, for a host that fills them itself (a socket
+  // receiving straight into guest memory), then CommitArgument.
+  absl::StatusOr<absl::Span<uint8_t>> ArgumentBuffer(GuestMemory& memory) const;
+  Range CommitArgument(GuestMemory& memory, size_t length);
+
   HypercallResult GetArg(GuestMemory& memory, const Hypercall& call) const;
   HypercallResult SetResult(const GuestMemory& memory, const Hypercall& call);
 

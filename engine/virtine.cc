@@ -293,7 +293,9 @@ std::optional<Exit> Virtine::HandleHypercall() {
     set_hypercall_result(-WASP_EPERM);
     return std::nullopt;
   }
-  if (stop_at_snapshot_ && call.number != WASP_HC_SNAPSHOT) {
+  // Before its snapshot a template may use the built-in hypercalls only:
+  // nothing it does may be seen outside.
+  if (stop_at_snapshot_ && !IsBuiltin(call.number)) {
     return Exit{.reason = ExitReason::Hypercall, .hypercall = call};
   }
   std::optional<HypercallResult> builtin = HandleBuiltin(call);
@@ -327,6 +329,12 @@ std::optional<Exit> Virtine::HandleHypercall() {
   return std::nullopt;
 }
 
+bool Virtine::IsBuiltin(uint64_t number) const {
+  return number == WASP_HC_GET_ARG || number == WASP_HC_SET_RESULT ||
+         number == WASP_HC_SNAPSHOT ||
+         (number == WASP_HC_GET_CONFIG && options_.config != nullptr);
+}
+
 // The call and snapshot hypercalls every virtine understands; nullopt for
 // the others.
 std::optional<HypercallResult> Virtine::HandleBuiltin(const Hypercall& call) {
@@ -337,9 +345,21 @@ std::optional<HypercallResult> Virtine::HandleBuiltin(const Hypercall& call) {
       return call_.SetResult(memory_, call);
     case WASP_HC_SNAPSHOT:
       return TakeSnapshot(call);
+    case WASP_HC_GET_CONFIG:
+      if (options_.config == nullptr) return std::nullopt;
+      return CopyConfig(call);
     default:
       return std::nullopt;
   }
+}
+
+HypercallResult Virtine::CopyConfig(const Hypercall& call) {
+  const std::vector<uint8_t>& config = *options_.config;
+  uint64_t length = std::min<uint64_t>(call.args[1], config.size());
+  auto buffer = memory_.Translate(call.args[0], length);
+  if (!buffer.ok()) return HypercallResult::Error(WASP_EFAULT);
+  std::copy(config.begin(), config.begin() + length, buffer->begin());
+  return HypercallResult::Return(static_cast<int64_t>(config.size()));
 }
 
 // Captures the virtine right after this hypercall returns 0, then delivers
@@ -431,6 +451,22 @@ absl::StatusOr<CallResult> Virtine::call(absl::Span<const uint8_t> arg,
     ASSIGN_OR_RETURN(result.result, call_.TakeResult(memory_));
   }
   return result;
+}
+
+absl::StatusOr<absl::Span<uint8_t>> Virtine::call_argument_buffer() {
+  RETURN_IF_ERROR(CheckReady());
+  return call_.ArgumentBuffer(memory_);
+}
+
+absl::StatusOr<Exit> Virtine::start_call(size_t length, absl::Time deadline) {
+  RETURN_IF_ERROR(CheckReady());
+  if (!call_.area()) {
+    return absl::FailedPreconditionError(
+        "start_call() on a virtine without a call area");
+  }
+  CallChannel::Range written = call_.CommitArgument(memory_, length);
+  memory_reset_->NoteHostWrite(written.address, written.length);
+  return run(deadline);
 }
 
 absl::StatusOr<std::unique_ptr<Virtine>> Virtine::clone() const {

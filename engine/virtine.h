@@ -49,6 +49,9 @@ struct VirtineOptions {
   const HypercallTable* hypercalls = nullptr;
   HypercallAllowlist allowlist = HypercallAllowlist::All();
   BadHypercallPolicy bad_hypercalls = BadHypercallPolicy::kReturnError;
+  // What WASP_HC_GET_CONFIG returns (e.g. an HTTP docroot); without it that
+  // hypercall goes to the table like any other.
+  std::shared_ptr<const std::vector<uint8_t>> config;
 };
 
 struct VirtineStats {
@@ -108,6 +111,13 @@ class Virtine final {
   absl::StatusOr<CallResult> call(absl::Span<const uint8_t> arg,
                                   absl::Time deadline);
 
+  // Zero-copy argument delivery: the call area's argument bytes, to be
+  // filled (by a socket, say) before start_call(). FailedPrecondition if the
+  // guest registered no call area.
+  absl::StatusOr<absl::Span<uint8_t>> call_argument_buffer();
+  // call() for `length` argument bytes already in call_argument_buffer().
+  absl::StatusOr<Exit> start_call(size_t length, absl::Time deadline);
+
   // Back to the snapshot, or to the state right after load if the guest
   // took none: registers, CPU state and writable memory. Required after a
   // Fault or a long-mode Halted before running again.
@@ -145,8 +155,10 @@ class Virtine final {
   // nullopt: resume the guest.
   std::optional<Exit> HandleIo();
   std::optional<Exit> HandleHypercall();
+  bool IsBuiltin(uint64_t number) const;
   std::optional<HypercallResult> HandleBuiltin(const Hypercall& call);
   HypercallResult TakeSnapshot(const Hypercall& call);
+  HypercallResult CopyConfig(const Hypercall& call);
   Exit DecodeException(uint8_t vector);
   Exit Poison(Exit exit);
   Exit FaultExit(FaultKind kind, uint64_t address = 0, uint32_t vector = 0,
