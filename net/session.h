@@ -1,0 +1,70 @@
+// What serves one connection inside a worker: a virtine, native app code in
+// a coroutine, or a forked process. A session runs until it needs I/O, which
+// the worker performs with io_uring and hands back; it never blocks.
+#ifndef WASP_NET_SESSION_H_
+#define WASP_NET_SESSION_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+
+namespace wasp {
+
+// The next thing a session waits for.
+struct IoRequest {
+  enum class Kind {
+    kRecv,      // receive into `in` (result: bytes, 0 at EOF, -WASP_E*)
+    kSend,      // send all of `out` (result: out.size() or -WASP_E*)
+    kSendRecv,  // send all of `out`, then receive into `in`
+    kWaitFd,    // wait until `fd` is readable (result: 0)
+    kDone,      // the connection is over; close it
+  };
+  Kind kind = Kind::kDone;
+  absl::Span<const uint8_t> out;
+  absl::Span<uint8_t> in;
+  int fd = -1;
+
+  // For kDone: the session ended abnormally (guest fault, budget overrun).
+  bool failed = false;
+  bool timed_out = false;
+  std::string failure;
+};
+
+struct SessionCounters {
+  uint64_t exits = 0;  // VM exits so far (virtines only)
+};
+
+class Session {
+ public:
+  virtual ~Session() = default;
+
+  // Where the worker receives the client's first bytes before Start (the
+  // virtine's call area: no copy); empty if the session reads its socket
+  // itself (process isolation).
+  virtual absl::Span<uint8_t> first_buffer() = 0;
+  // Starts serving `socket` with `length` first bytes in first_buffer().
+  virtual absl::StatusOr<IoRequest> Start(int socket, size_t length) = 0;
+  // Continues with the result of the last IoRequest.
+  virtual absl::StatusOr<IoRequest> Resume(int64_t result) = 0;
+  virtual SessionCounters counters() const { return {}; }
+};
+
+// Makes and takes back the sessions of one worker; each worker has its own.
+class SessionPool {
+ public:
+  virtual ~SessionPool() = default;
+  // A session for a new connection; ResourceExhausted when all are in use.
+  virtual absl::StatusOr<std::unique_ptr<Session>> Acquire() = 0;
+  // Takes a finished session back (a virtine is reset and reused).
+  virtual void Release(std::unique_ptr<Session> session) = 0;
+  virtual size_t in_use() const = 0;
+  virtual size_t capacity() const = 0;
+};
+
+}  // namespace wasp
+
+#endif  // WASP_NET_SESSION_H_
