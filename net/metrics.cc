@@ -1,0 +1,76 @@
+#include "net/metrics.h"
+
+#include "absl/strings/str_format.h"
+
+namespace wasp {
+namespace {
+
+struct Family {
+  const char* name;
+  const char* type;
+  const char* help;
+  double (*value)(const WorkerMetrics&);
+};
+
+template <auto member>
+double Read(const WorkerMetrics& m) {
+  return static_cast<double>((m.*member).load(std::memory_order_relaxed));
+}
+
+double ExitsPerRequest(const WorkerMetrics& m) {
+  uint64_t requests = m.requests.load(std::memory_order_relaxed);
+  return requests == 0 ? 0
+                       : static_cast<double>(m.exits.load()) /
+                             static_cast<double>(requests);
+}
+
+constexpr Family kFamilies[] = {
+    {"wasp_connections_total", "counter", "Connections accepted.",
+     Read<&WorkerMetrics::connections_total>},
+    {"wasp_connections_refused_total", "counter",
+     "Connections refused because the pool and its queue were full.",
+     Read<&WorkerMetrics::connections_refused>},
+    {"wasp_connections_open", "gauge", "Connections being served.",
+     Read<&WorkerMetrics::connections_open>},
+    {"wasp_connections_queued", "gauge",
+     "Connections waiting for a free virtine.",
+     Read<&WorkerMetrics::connections_queued>},
+    {"wasp_requests_total", "counter", "Responses sent.",
+     Read<&WorkerMetrics::requests>},
+    {"wasp_bytes_received_total", "counter", "Bytes received from clients.",
+     Read<&WorkerMetrics::bytes_received>},
+    {"wasp_bytes_sent_total", "counter", "Bytes sent to clients.",
+     Read<&WorkerMetrics::bytes_sent>},
+    {"wasp_vm_exits_total", "counter", "VM exits of connection virtines.",
+     Read<&WorkerMetrics::exits>},
+    {"wasp_exits_per_request", "gauge", "VM exits per response sent.",
+     ExitsPerRequest},
+    {"wasp_resets_total", "counter", "Virtines reset after a connection.",
+     Read<&WorkerMetrics::resets>},
+    {"wasp_guest_faults_total", "counter",
+     "Connections ended by a guest fault.", Read<&WorkerMetrics::guest_faults>},
+    {"wasp_budget_timeouts_total", "counter",
+     "Connections ended by an exceeded CPU budget.",
+     Read<&WorkerMetrics::budget_timeouts>},
+    {"wasp_pool_in_use", "gauge", "Sessions (virtines) in use.",
+     Read<&WorkerMetrics::pool_in_use>},
+    {"wasp_pool_capacity", "gauge", "Sessions (virtines) per worker.",
+     Read<&WorkerMetrics::pool_capacity>},
+};
+
+}  // namespace
+
+std::string RenderMetrics(const std::vector<const WorkerMetrics*>& workers) {
+  std::string out;
+  for (const Family& family : kFamilies) {
+    absl::StrAppendFormat(&out, "# HELP %s %s\n# TYPE %s %s\n", family.name,
+                          family.help, family.name, family.type);
+    for (size_t i = 0; i < workers.size(); ++i) {
+      absl::StrAppendFormat(&out, "%s{worker=\"%d\"} %.15g\n", family.name, i,
+                            family.value(*workers[i]));
+    }
+  }
+  return out;
+}
+
+}  // namespace wasp

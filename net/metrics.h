@@ -1,0 +1,34 @@
+// Per-worker counters, written by the worker's thread and read by the admin
+// endpoint, rendered in Prometheus' text format.
+#ifndef WASP_NET_METRICS_H_
+#define WASP_NET_METRICS_H_
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wasp {
+
+struct WorkerMetrics {
+  std::atomic<uint64_t> connections_total{0};
+  std::atomic<uint64_t> connections_refused{0};
+  std::atomic<int64_t> connections_open{0};
+  std::atomic<int64_t> connections_queued{0};
+  std::atomic<uint64_t> requests{0};  // responses sent
+  std::atomic<uint64_t> bytes_received{0};
+  std::atomic<uint64_t> bytes_sent{0};
+  std::atomic<uint64_t> exits{0};
+  std::atomic<uint64_t> resets{0};
+  std::atomic<uint64_t> guest_faults{0};
+  std::atomic<uint64_t> budget_timeouts{0};
+  std::atomic<int64_t> pool_in_use{0};
+  std::atomic<int64_t> pool_capacity{0};
+};
+
+// The Prometheus exposition of every worker's counters.
+std::string RenderMetrics(const std::vector<const WorkerMetrics*>& workers);
+
+}  // namespace wasp
+
+#endif  // WASP_NET_METRICS_H_

@@ -1,0 +1,59 @@
+#include "net/server.h"
+
+#include "engine/status_macros.h"
+#include "net/metrics.h"
+
+namespace wasp {
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(
+    const ServerOptions& options, PoolFactoryForWorker pools) {
+  if (options.cpus.empty()) {
+    return absl::InvalidArgumentError("a server needs at least one worker");
+  }
+  auto server = std::unique_ptr<Server>(new Server());
+  ASSIGN_OR_RETURN(UniqueFd listener, ListenTcp(options.listen, options.port));
+  ASSIGN_OR_RETURN(server->port_, BoundPort(listener.get()));
+  if (options.admin_port >= 0) {
+    ASSIGN_OR_RETURN(UniqueFd admin,
+                     ListenTcp(options.listen, options.admin_port));
+    ASSIGN_OR_RETURN(server->admin_port_, BoundPort(admin.get()));
+    Server* self = server.get();
+    ASSIGN_OR_RETURN(server->admin_,
+                     AdminServer::Start(std::move(admin),
+                                        [self] { return self->Metrics(); }));
+  }
+  std::vector<Worker*> workers;
+  for (size_t i = 0; i < options.cpus.size(); ++i) {
+    WorkerOptions worker{.index = static_cast<int>(i),
+                         .cpu = options.cpus[i],
+                         .queue_limit = options.queue,
+                         .idle_timeout = options.idle_timeout,
+                         .http_errors = options.http_errors};
+    ASSIGN_OR_RETURN(std::unique_ptr<Worker> started,
+                     Worker::Start(worker, pools(static_cast<int>(i))));
+    workers.push_back(started.get());
+    server->workers_.push_back(std::move(started));
+  }
+  ASSIGN_OR_RETURN(server->acceptor_,
+                   Acceptor::Start(std::move(listener), std::move(workers)));
+  return server;
+}
+
+Server::~Server() { Shutdown(absl::ZeroDuration()); }
+
+std::string Server::Metrics() const {
+  std::vector<const WorkerMetrics*> metrics;
+  for (const auto& worker : workers_) metrics.push_back(&worker->metrics());
+  return RenderMetrics(metrics);
+}
+
+void Server::Shutdown(absl::Duration grace) {
+  if (acceptor_) acceptor_->Stop();
+  absl::Time deadline = absl::Now() + grace;
+  for (auto& worker : workers_) worker->Drain(deadline);
+  for (auto& worker : workers_) worker->Join();
+  acceptor_.reset();
+  admin_.reset();
+}
+
+}  // namespace wasp

@@ -1,0 +1,162 @@
+#include "net/virtine_session.h"
+
+#include "absl/strings/str_cat.h"
+#include "engine/cache.h"
+#include "engine/status_macros.h"
+#include "guest/abi/hypercall.h"
+
+namespace wasp {
+namespace {
+
+// The socket hypercalls end run() so that the worker can do the I/O.
+HypercallTable MakeSocketHypercalls() {
+  HypercallTable table;
+  for (uint64_t number : {WASP_HC_RECV, WASP_HC_SEND, WASP_HC_SEND_RECV}) {
+    (void)table.Register(number, [](Virtine&, const Hypercall&) {
+      return HypercallResult::Yield();
+    });
+  }
+  return table;
+}
+
+const HypercallTable& SocketHypercalls() {
+  static const HypercallTable table = MakeSocketHypercalls();
+  return table;
+}
+
+class VirtineSession final : public Session {
+ public:
+  VirtineSession(Virtine* virtine, absl::Duration cpu_budget)
+      : virtine_(virtine), cpu_budget_(cpu_budget) {}
+
+  Virtine* virtine() const { return virtine_; }
+
+  absl::Span<uint8_t> first_buffer() override {
+    auto buffer = virtine_->call_argument_buffer();
+    return buffer.ok() ? *buffer : absl::Span<uint8_t>();
+  }
+
+  absl::StatusOr<IoRequest> Start(int, size_t length) override {
+    exits_at_start_ = virtine_->stats().exits;
+    ASSIGN_OR_RETURN(Exit exit,
+                     virtine_->start_call(length, absl::Now() + cpu_budget_));
+    return Next(exit);
+  }
+
+  absl::StatusOr<IoRequest> Resume(int64_t result) override {
+    virtine_->set_hypercall_result(result);
+    ASSIGN_OR_RETURN(Exit exit, virtine_->run(absl::Now() + cpu_budget_));
+    return Next(exit);
+  }
+
+  SessionCounters counters() const override {
+    return {.exits = virtine_->stats().exits - exits_at_start_};
+  }
+
+ private:
+  // Turns a socket hypercall into an IoRequest; bad buffers are answered
+  // with -WASP_EFAULT without leaving the virtine's loop.
+  absl::StatusOr<IoRequest> Next(Exit exit) {
+    for (;;) {
+      switch (exit.reason) {
+        case ExitReason::Exited:
+          return IoRequest{.kind = IoRequest::Kind::kDone};
+        case ExitReason::Hypercall: {
+          absl::StatusOr<IoRequest> request = Translate(exit.hypercall);
+          if (request.ok()) return request;
+          virtine_->set_hypercall_result(-WASP_EFAULT);
+          ASSIGN_OR_RETURN(exit, virtine_->run(absl::Now() + cpu_budget_));
+          continue;
+        }
+        case ExitReason::Timeout:
+          return IoRequest{.kind = IoRequest::Kind::kDone,
+                           .failed = true,
+                           .timed_out = true,
+                           .failure = "CPU budget exceeded"};
+        case ExitReason::Halted:
+        case ExitReason::Fault:
+          return IoRequest{.kind = IoRequest::Kind::kDone,
+                           .failed = true,
+                           .failure = exit.ToString()};
+      }
+    }
+  }
+
+  absl::StatusOr<IoRequest> Translate(const Hypercall& call) {
+    const auto& a = call.args;
+    switch (call.number) {
+      case WASP_HC_RECV: {
+        ASSIGN_OR_RETURN(auto in, virtine_->memory().Translate(a[0], a[1]));
+        return IoRequest{.kind = IoRequest::Kind::kRecv, .in = in};
+      }
+      case WASP_HC_SEND: {
+        ASSIGN_OR_RETURN(auto out, virtine_->memory().Translate(a[0], a[1]));
+        return IoRequest{.kind = IoRequest::Kind::kSend, .out = out};
+      }
+      case WASP_HC_SEND_RECV: {
+        ASSIGN_OR_RETURN(auto out, virtine_->memory().Translate(a[0], a[1]));
+        ASSIGN_OR_RETURN(auto in, virtine_->memory().Translate(a[2], a[3]));
+        return IoRequest{
+            .kind = IoRequest::Kind::kSendRecv, .out = out, .in = in};
+      }
+      default:
+        return absl::InvalidArgumentError(
+            absl::StrCat("unexpected hypercall ", call.number));
+    }
+  }
+
+  Virtine* const virtine_;
+  const absl::Duration cpu_budget_;
+  uint64_t exits_at_start_ = 0;
+};
+
+// One worker's virtines; used by that worker's thread only (no locks).
+class VirtinePool final : public SessionPool {
+ public:
+  VirtinePool(std::unique_ptr<Cache> cache, const VirtinePoolOptions& options)
+      : cache_(std::move(cache)), options_(options) {}
+
+  absl::StatusOr<std::unique_ptr<Session>> Acquire() override {
+    ASSIGN_OR_RETURN(Virtine * virtine, cache_->acquire());
+    ++in_use_;
+    return std::make_unique<VirtineSession>(virtine, options_.cpu_budget);
+  }
+
+  void Release(std::unique_ptr<Session> session) override {
+    auto* virtine_session = static_cast<VirtineSession*>(session.get());
+    // A virtine that cannot be reset is dropped by the cache and replaced.
+    (void)cache_->put(virtine_session->virtine());
+    --in_use_;
+  }
+
+  size_t in_use() const override { return in_use_; }
+  size_t capacity() const override { return options_.capacity; }
+
+ private:
+  std::unique_ptr<Cache> cache_;
+  const VirtinePoolOptions options_;
+  size_t in_use_ = 0;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SessionPool>> MakeVirtinePool(
+    const Image& image, const VirtinePoolOptions& options) {
+  VirtineOptions virtine{
+      .budget = options.cpu_budget,
+      .hypercalls = &SocketHypercalls(),
+      .allowlist = HypercallAllowlist::Of(
+          {WASP_HC_GET_ARG, WASP_HC_SET_RESULT, WASP_HC_SNAPSHOT,
+           WASP_HC_GET_CONFIG, WASP_HC_RECV, WASP_HC_SEND, WASP_HC_SEND_RECV}),
+      .bad_hypercalls = BadHypercallPolicy::kFault,
+      .config = options.config};
+  auto cache = std::make_unique<Cache>(
+      options.memory_bytes, CacheOptions{.virtine = virtine,
+                                         .max_virtines = options.capacity,
+                                         .shared = false});
+  RETURN_IF_ERROR(cache->load(image));
+  RETURN_IF_ERROR(cache->ensure(options.capacity));
+  return std::make_unique<VirtinePool>(std::move(cache), options);
+}
+
+}  // namespace wasp

@@ -1,0 +1,32 @@
+// Sessions served by virtines: each connection gets a virtine from the
+// worker's pool, restored from the app's snapshot; its socket hypercalls
+// become IoRequests on guest memory (checked, never copied).
+#ifndef WASP_NET_VIRTINE_SESSION_H_
+#define WASP_NET_VIRTINE_SESSION_H_
+
+#include <memory>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "engine/image.h"
+#include "net/session.h"
+
+namespace wasp {
+
+struct VirtinePoolOptions {
+  uint64_t memory_bytes = 4 << 20;
+  size_t capacity = 64;
+  // CPU time a virtine may use between two I/O operations.
+  absl::Duration cpu_budget = absl::Milliseconds(100);
+  std::shared_ptr<const std::vector<uint8_t>> config;
+};
+
+// Loads `image`, runs it to its snapshot once, and pre-creates `capacity`
+// virtines cloned from it.
+absl::StatusOr<std::unique_ptr<SessionPool>> MakeVirtinePool(
+    const Image& image, const VirtinePoolOptions& options);
+
+}  // namespace wasp
+
+#endif  // WASP_NET_VIRTINE_SESSION_H_
