@@ -1,0 +1,92 @@
+#include "tests/testing/tcp_client.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <cerrno>
+
+#include "engine/status_macros.h"
+
+namespace wasp::testing {
+
+absl::StatusOr<TcpClient> TcpClient::Connect(int port, absl::Duration timeout) {
+  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return ErrnoError("socket", errno);
+  timeval tv = absl::ToTimeval(timeout);
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  sockaddr_in addr = {};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) <
+      0) {
+    return ErrnoError("connect", errno);
+  }
+  return TcpClient(std::move(fd));
+}
+
+absl::Status TcpClient::Send(const std::string& data) {
+  for (size_t sent = 0; sent < data.size();) {
+    ssize_t n =
+        ::send(fd_.get(), data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return ErrnoError("send", errno);
+    sent += static_cast<size_t>(n);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> TcpClient::Receive(size_t max) {
+  std::string buffer(max, '\0');
+  for (;;) {
+    ssize_t n = ::recv(fd_.get(), buffer.data(), max, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == ECONNRESET) return std::string();
+    if (n < 0) return ErrnoError("recv", errno);
+    buffer.resize(static_cast<size_t>(n));
+    return buffer;
+  }
+}
+
+absl::StatusOr<std::string> TcpClient::ReceiveExactly(size_t length) {
+  std::string out;
+  while (out.size() < length) {
+    ASSIGN_OR_RETURN(std::string chunk, Receive(length - out.size()));
+    if (chunk.empty()) {
+      return absl::DataLossError("the server closed the connection early");
+    }
+    out += chunk;
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> TcpClient::ReceiveAll() {
+  std::string out;
+  for (;;) {
+    ASSIGN_OR_RETURN(std::string chunk, Receive());
+    if (chunk.empty()) return out;
+    out += chunk;
+  }
+}
+
+bool TcpClient::ClosedWithin(absl::Duration within) {
+  absl::Time deadline = absl::Now() + within;
+  while (absl::Now() < deadline) {
+    pollfd ready = {.fd = fd_.get(), .events = POLLIN, .revents = 0};
+    int left =
+        static_cast<int>(absl::ToInt64Milliseconds(deadline - absl::Now()));
+    if (::poll(&ready, 1, std::max(left, 1)) <= 0) continue;
+    char byte;
+    ssize_t n = ::recv(fd_.get(), &byte, 1, MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return true;
+  }
+  return false;
+}
+
+void TcpClient::ShutdownWrite() { ::shutdown(fd_.get(), SHUT_WR); }
+
+}  // namespace wasp::testing
