@@ -49,6 +49,23 @@ long wasp_snapshot_call_area(struct wasp_call_area* area) {
   return result;
 }
 
+long wasp_recv(void* buf, size_t cap) {
+  return wasp_hypercall6(WASP_HC_RECV, (long)buf, (long)cap, 0, 0, 0, 0);
+}
+
+long wasp_send(const void* buf, size_t len) {
+  return wasp_hypercall6(WASP_HC_SEND, (long)buf, (long)len, 0, 0, 0, 0);
+}
+
+long wasp_send_recv(const void* out, size_t out_len, void* in, size_t in_cap) {
+  return wasp_hypercall6(WASP_HC_SEND_RECV, (long)out, (long)out_len, (long)in,
+                         (long)in_cap, 0, 0);
+}
+
+long wasp_get_config(void* buf, size_t cap) {
+  return wasp_hypercall6(WASP_HC_GET_CONFIG, (long)buf, (long)cap, 0, 0, 0, 0);
+}
+
 void wasp_exit(int code) {
   // The host never resumes an exited virtine; should it, exit again rather
   // than run off the end of this function.

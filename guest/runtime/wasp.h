@@ -56,6 +56,21 @@ long wasp_snapshot_call_area(struct wasp_call_area* area);
 // Ends the virtine with `code`.
 __attribute__((noreturn)) void wasp_exit(int code);
 
+// Connections (a network virtine serves one per call; see
+// guest/abi/hypercall.h). Each returns -WASP_E* on failure.
+//
+// Receives up to `cap` bytes; returns the bytes received, 0 once the peer
+// has closed, -WASP_ETIMEDOUT if nothing arrived within the idle timeout.
+long wasp_recv(void* buf, size_t cap);
+// Sends all `len` bytes; returns len.
+long wasp_send(const void* buf, size_t len);
+// Sends all of `out`, then receives into `in` as wasp_recv does: a
+// request/response exchange in one exit.
+long wasp_send_recv(const void* out, size_t out_len, void* in, size_t in_cap);
+// Copies min(cap, size) bytes of the server's configuration to `buf`;
+// returns its full size (so wasp_get_config(NULL, 0) asks for the size).
+long wasp_get_config(void* buf, size_t cap);
+
 // The initial RSP: the top of guest memory, which is also its size.
 uintptr_t wasp_stack_top(void);
 
