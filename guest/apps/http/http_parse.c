@@ -1,0 +1,374 @@
+// HTTP/1.1 request parsing and response heads; see http_parse.h.
+#include "guest/apps/http/http_parse.h"
+
+// Characters.
+
+static int is_tchar(unsigned char c) {
+  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+      (c >= 'A' && c <= 'Z')) {
+    return 1;
+  }
+  for (const char* p = "!#$%&'*+-.^_`|~"; *p != '\0'; ++p) {
+    if (c == (unsigned char)*p) return 1;
+  }
+  return 0;
+}
+
+static unsigned char to_lower(unsigned char c) {
+  return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static int hex_value(unsigned char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c = to_lower(c);
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// Whether s[0, n) equals the lower-case `word`, ignoring case.
+static int equals_ci(const char* s, size_t n, const char* word) {
+  size_t i = 0;
+  for (; i < n && word[i] != '\0'; ++i) {
+    if (to_lower((unsigned char)s[i]) != (unsigned char)word[i]) return 0;
+  }
+  return i == n && word[i] == '\0';
+}
+
+static int equals(const char* s, size_t n, const char* word) {
+  size_t i = 0;
+  for (; i < n && word[i] != '\0'; ++i) {
+    if (s[i] != word[i]) return 0;
+  }
+  return i == n && word[i] == '\0';
+}
+
+static int starts_with_ci(const char* s, size_t n, const char* prefix) {
+  size_t i = 0;
+  for (; prefix[i] != '\0'; ++i) {
+    if (i == n || to_lower((unsigned char)s[i]) != (unsigned char)prefix[i]) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
+// The head.
+
+long http_head_length(const char* buf, size_t len, struct http_scan* scan) {
+  for (; scan->pos < len; ++scan->pos) {
+    if (buf[scan->pos] != '\n') continue;
+    size_t end = scan->pos + 1;
+    size_t content = scan->pos - scan->line_start;
+    if (content > 0 && buf[scan->pos - 1] == '\r') --content;
+    if (scan->request_line_end == 0) {
+      if (end > HTTP_REQUEST_LINE_MAX) return -414;
+      if (content > 0) scan->request_line_end = end;
+    } else {
+      if (end - scan->request_line_end > HTTP_HEADERS_MAX) return -431;
+      if (content == 0) return (long)end;
+    }
+    scan->line_start = end;
+  }
+  if (scan->request_line_end == 0) {
+    if (len > HTTP_REQUEST_LINE_MAX) return -414;
+  } else if (len - scan->request_line_end > HTTP_HEADERS_MAX) {
+    return -431;
+  }
+  return 0;
+}
+
+// The line at *pos without its ending; advances *pos past it. 0 at the end.
+static int next_line(const char* head, size_t len, size_t* pos,
+                     const char** line, size_t* line_len) {
+  if (*pos >= len) return 0;
+  size_t start = *pos, end = start;
+  while (end < len && head[end] != '\n') ++end;
+  *pos = end < len ? end + 1 : end;
+  if (end > start && head[end - 1] == '\r') --end;
+  *line = head + start;
+  *line_len = end - start;
+  return 1;
+}
+
+// Parses "METHOD SP target SP HTTP/d.d"; 0 or an error status.
+static int parse_request_line(const char* line, size_t n,
+                              struct http_request* req) {
+  size_t i = 0;
+  while (i < n && is_tchar((unsigned char)line[i])) ++i;
+  size_t method_len = i;
+  if (method_len == 0 || i == n || line[i] != ' ') return 400;
+  size_t target = ++i;
+  while (i < n && (unsigned char)line[i] > ' ' && (unsigned char)line[i] < 0x7f)
+    ++i;
+  if (i == target || i == n || line[i] != ' ') return 400;
+  req->target = line + target;
+  req->target_len = i - target;
+  ++i;
+  const char* v = line + i;
+  if (n - i != 8 || !equals(v, 5, "HTTP/") || !is_digit(v[5]) || v[6] != '.' ||
+      !is_digit(v[7])) {
+    return 400;
+  }
+  if (v[5] != '1' || (v[7] != '0' && v[7] != '1')) return 505;
+  req->minor_version = v[7] - '0';
+  if (equals(line, method_len, "GET")) {
+    req->method = HTTP_GET;
+  } else if (equals(line, method_len, "HEAD")) {
+    req->method = HTTP_HEAD;
+  } else {
+    return 405;
+  }
+  return 0;
+}
+
+struct header_state {
+  int hosts;
+  int close;
+  int keep_alive;
+  int has_length;
+  int transfer_encoding;
+};
+
+// Notes the tokens of a Connection header.
+static void parse_connection(const char* v, size_t n, struct header_state* h) {
+  size_t i = 0;
+  while (i < n) {
+    while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ',')) ++i;
+    size_t start = i;
+    while (i < n && v[i] != ',' && v[i] != ' ' && v[i] != '\t') ++i;
+    if (equals_ci(v + start, i - start, "close")) h->close = 1;
+    if (equals_ci(v + start, i - start, "keep-alive")) h->keep_alive = 1;
+  }
+}
+
+// A Content-Length: digits only; repeats must agree. 0 or 400.
+static int parse_length(const char* v, size_t n, struct header_state* h,
+                        struct http_request* req) {
+  if (n == 0 || n > 15) return 400;
+  uint64_t value = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (!is_digit(v[i])) return 400;
+    value = value * 10 + (uint64_t)(v[i] - '0');
+  }
+  if (h->has_length && value != req->body_length) return 400;
+  h->has_length = 1;
+  req->body_length = value;
+  return 0;
+}
+
+// One "name: value" line; 0 or an error status.
+static int parse_header(const char* line, size_t n, struct header_state* h,
+                        struct http_request* req) {
+  size_t i = 0;
+  while (i < n && is_tchar((unsigned char)line[i])) ++i;
+  // Also refuses obs-fold and whitespace before the colon.
+  if (i == 0 || i == n || line[i] != ':') return 400;
+  size_t name_len = i++;
+  for (size_t j = i; j < n; ++j) {
+    unsigned char c = (unsigned char)line[j];
+    if ((c < ' ' && c != '\t') || c == 0x7f) return 400;
+  }
+  while (i < n && (line[i] == ' ' || line[i] == '\t')) ++i;
+  while (n > i && (line[n - 1] == ' ' || line[n - 1] == '\t')) --n;
+  const char* value = line + i;
+  size_t value_len = n - i;
+  if (equals_ci(line, name_len, "host")) {
+    ++h->hosts;
+  } else if (equals_ci(line, name_len, "connection")) {
+    parse_connection(value, value_len, h);
+  } else if (equals_ci(line, name_len, "content-length")) {
+    return parse_length(value, value_len, h, req);
+  } else if (equals_ci(line, name_len, "transfer-encoding")) {
+    h->transfer_encoding = 1;
+  }
+  return 0;
+}
+
+static int parse_request(const char* head, size_t len,
+                         struct http_request* req) {
+  size_t pos = 0;
+  const char* line;
+  size_t n;
+  do {
+    if (!next_line(head, len, &pos, &line, &n)) return 400;
+  } while (n == 0);
+  for (size_t i = 0; i < n; ++i) {
+    if ((unsigned char)line[i] < ' ' || line[i] == 0x7f) return 400;
+  }
+  int status = parse_request_line(line, n, req);
+  if (status != 0) return status;
+  struct header_state h = {0};
+  while (next_line(head, len, &pos, &line, &n) && n > 0) {
+    status = parse_header(line, n, &h, req);
+    if (status != 0) return status;
+  }
+  if (h.hosts > 1 || (req->minor_version == 1 && h.hosts == 0)) return 400;
+  // Chunked request bodies are not supported; their framing is unknown.
+  if (h.transfer_encoding) return 501;
+  req->keep_alive =
+      req->minor_version == 1 ? !h.close : h.keep_alive && !h.close;
+  return 0;
+}
+
+void http_parse_head(const char* head, size_t len, struct http_request* req) {
+  *req = (struct http_request){0};
+  req->status = parse_request(head, len, req);
+  if (req->status != 0) req->keep_alive = 0;
+}
+
+// Paths.
+
+long http_decode_path(const char* target, size_t len, char* out, size_t cap) {
+  size_t i = 0;
+  if (starts_with_ci(target, len, "http://") ||
+      starts_with_ci(target, len, "https://")) {
+    i = target[4] == ':' ? 7 : 8;
+    size_t authority = i;
+    while (i < len && target[i] != '/' && target[i] != '?' && target[i] != '#')
+      ++i;
+    if (i == authority) return -400;
+  } else if (len == 0 || target[0] != '/') {
+    return -400;
+  }
+  size_t n = 0, segment_len = 0, segment_dots = 0;
+  if (i == len || target[i] != '/') {  // "http://host" or "http://host?q"
+    if (cap > 0) out[0] = '/';
+    n = 1;
+    i = len;
+  }
+  for (; i < len && target[i] != '?' && target[i] != '#'; ++i) {
+    unsigned char c = (unsigned char)target[i];
+    if (c == '%') {
+      if (len - i < 3) return -400;
+      int high = hex_value((unsigned char)target[i + 1]);
+      int low = hex_value((unsigned char)target[i + 2]);
+      if (high < 0 || low < 0) return -400;
+      c = (unsigned char)(high * 16 + low);
+      i += 2;
+    }
+    if (c == '\0' || c == '\\') return -400;
+    if (c == '/') {
+      if (segment_len == 2 && segment_dots == 2) return -400;
+      segment_len = segment_dots = 0;
+    } else {
+      ++segment_len;
+      if (c == '.') ++segment_dots;
+    }
+    if (n < cap) out[n] = (char)c;
+    ++n;
+  }
+  if (segment_len == 2 && segment_dots == 2) return -400;
+  if (n > cap) return -404;
+  if (out[n - 1] == '/') {
+    const char* index = "index.html";
+    for (size_t j = 0; index[j] != '\0'; ++j, ++n) {
+      if (n == cap) return -404;
+      out[n] = index[j];
+    }
+  }
+  return (long)n;
+}
+
+// Responses.
+
+struct writer {
+  char* out;
+  size_t cap;
+  size_t len;
+  int overflow;
+};
+
+static void put(struct writer* w, const char* s, size_t n) {
+  if (n > w->cap - w->len) {
+    w->overflow = 1;
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) w->out[w->len + i] = s[i];
+  w->len += n;
+}
+
+static void put_str(struct writer* w, const char* s) {
+  size_t n = 0;
+  while (s[n] != '\0') ++n;
+  put(w, s, n);
+}
+
+static void put_u64(struct writer* w, uint64_t value) {
+  char digits[20];
+  size_t n = 0;
+  do {
+    digits[sizeof digits - ++n] = (char)('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  put(w, digits + sizeof digits - n, n);
+}
+
+const char* http_reason(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 414:
+      return "URI Too Long";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Error";
+  }
+}
+
+size_t http_format_head(const struct http_response* resp, char* out,
+                        size_t cap) {
+  struct writer w = {out, cap, 0, 0};
+  put_str(&w, "HTTP/1.1 ");
+  put_u64(&w, (uint64_t)resp->status);
+  put_str(&w, " ");
+  put_str(&w, http_reason(resp->status));
+  put_str(&w, "\r\nServer: wasp\r\n");
+  // Without a clock an origin server sends no Date (RFC 9110 6.6.1).
+  if (resp->date != NULL && resp->date[0] != '\0') {
+    put_str(&w, "Date: ");
+    put_str(&w, resp->date);
+    put_str(&w, "\r\n");
+  }
+  if (resp->content_type_len > 0) {
+    put_str(&w, "Content-Type: ");
+    put(&w, resp->content_type, resp->content_type_len);
+    put_str(&w, "\r\n");
+  }
+  put_str(&w, "Content-Length: ");
+  put_u64(&w, resp->content_length);
+  put_str(&w, "\r\n");
+  if (resp->status == 405) put_str(&w, "Allow: GET, HEAD\r\n");
+  if (!resp->keep_alive) {
+    put_str(&w, "Connection: close\r\n");
+  } else if (resp->minor_version == 0) {
+    put_str(&w, "Connection: keep-alive\r\n");
+  }
+  put_str(&w, "\r\n");
+  return w.overflow ? 0 : w.len;
+}
+
+size_t http_error_body(int status, char* out, size_t cap) {
+  struct writer w = {out, cap, 0, 0};
+  put_u64(&w, (uint64_t)status);
+  put_str(&w, " ");
+  put_str(&w, http_reason(status));
+  put_str(&w, "\n");
+  return w.overflow ? 0 : w.len;
+}

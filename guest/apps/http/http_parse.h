@@ -1,0 +1,96 @@
+// HTTP/1.1 requests and responses as pure functions over buffers (RFC 9112):
+// no hypercalls and no library calls, so that host tests compile it too.
+#ifndef WASP_GUEST_APPS_HTTP_HTTP_PARSE_H_
+#define WASP_GUEST_APPS_HTTP_HTTP_PARSE_H_
+
+#ifdef __cplusplus
+#include <cstddef>
+#include <cstdint>
+extern "C" {
+#else
+#include <stddef.h>
+#include <stdint.h>
+#endif
+
+// The request line, its line ending included; a longer one is answered 414.
+#define HTTP_REQUEST_LINE_MAX 8192
+// The header lines after the request line, the blank line included; more
+// is answered 431.
+#define HTTP_HEADERS_MAX 16384
+// The longest request head; a receive buffer needs one byte more.
+#define HTTP_HEAD_MAX (HTTP_REQUEST_LINE_MAX + HTTP_HEADERS_MAX)
+
+enum http_method { HTTP_OTHER = 0, HTTP_GET = 1, HTTP_HEAD = 2 };
+
+// Progress of http_head_length over a head that arrives in pieces; zero it
+// for each new head.
+struct http_scan {
+  size_t pos;               // bytes examined
+  size_t line_start;        // where the line being examined starts
+  size_t request_line_end;  // 0 until the request line has ended
+};
+
+// The length of the request head at the start of buf[0, len), through its
+// blank line; 0 if it is not complete yet; -414 or -431 once it breaks a
+// limit. Empty lines before the request line belong to it (RFC 9112 2.2).
+// Lines end with CRLF or a bare LF.
+long http_head_length(const char* buf, size_t len, struct http_scan* scan);
+
+struct http_request {
+  int status;          // 0: serve it; else the error status to answer
+  int method;          // enum http_method
+  int minor_version;   // HTTP/1.<minor_version>
+  int keep_alive;      // the connection stays open after the response
+  const char* target;  // the request target as sent, inside the head
+  size_t target_len;
+  uint64_t body_length;  // Content-Length: bytes after the head to discard
+};
+
+// Parses a complete head (http_head_length bytes). Errors: 400 malformed
+// line or header (or a missing or repeated Host in HTTP/1.1), 405 a method
+// other than GET and HEAD, 501 a Transfer-Encoding, 505 a version other
+// than 1.0 and 1.1. Keep-alive: HTTP/1.1 unless "Connection: close";
+// HTTP/1.0 only with "Connection: keep-alive"; never after an error.
+void http_parse_head(const char* head, size_t len, struct http_request* req);
+
+// The path of a request target: query and fragment dropped (an absolute
+// "http://host/path" target reduced to its path), percent-decoded, and
+// "index.html" appended to a path ending in "/". Writes it to out (not
+// NUL-terminated) and returns its length; -400 if the target is not a path
+// or holds a ".." segment, a NUL, a backslash or a bad escape (checked
+// after decoding, so "%2e%2e" and "%5c" count); -404 if it exceeds `cap`.
+long http_decode_path(const char* target, size_t len, char* out, size_t cap);
+
+struct http_response {
+  int status;
+  const char* content_type;
+  size_t content_type_len;
+  uint64_t content_length;
+  const char* date;   // NUL-terminated HTTP-date
+  int minor_version;  // of the request: HTTP/1.0 keep-alive is announced
+  int keep_alive;
+};
+
+// Every response head fits in this many bytes (with the longest content
+// type and a date of at most 31 bytes).
+#define HTTP_RESPONSE_HEAD_MAX 512
+
+// Writes the status line and headers (Server, Date, Content-Type,
+// Content-Length, Allow for 405, Connection when it differs from the
+// version's default), through the blank line. Returns the length, or 0 if
+// it does not fit in `cap`.
+size_t http_format_head(const struct http_response* resp, char* out,
+                        size_t cap);
+
+// The reason phrase of a status this server sends; "Error" for others.
+const char* http_reason(int status);
+
+// The text body of an error response ("404 Not Found\n"); its length, or 0
+// if it does not fit.
+size_t http_error_body(int status, char* out, size_t cap);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif
+
+#endif  // WASP_GUEST_APPS_HTTP_HTTP_PARSE_H_
