@@ -118,6 +118,12 @@ class Virtine final {
   // call() for `length` argument bytes already in call_argument_buffer().
   absl::StatusOr<Exit> start_call(size_t length, absl::Time deadline);
 
+  // The host wrote guest memory itself (a socket receive into a guest
+  // buffer): reset() must restore that range too, whatever the strategy.
+  void note_host_write(uint64_t address, uint64_t length) {
+    memory_reset_->NoteHostWrite(address, length);
+  }
+
   // Back to the snapshot, or to the state right after load if the guest
   // took none: registers, CPU state and writable memory. Required after a
   // Fault or a long-mode Halted before running again.

@@ -1,5 +1,7 @@
 #include "net/virtine_session.h"
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "engine/cache.h"
 #include "engine/status_macros.h"
@@ -44,6 +46,12 @@ class VirtineSession final : public Session {
   }
 
   absl::StatusOr<IoRequest> Resume(int64_t result) override {
+    // Received bytes went into guest memory behind KVM's back.
+    if (receive_address_ && result > 0) {
+      virtine_->note_host_write(*receive_address_,
+                                static_cast<uint64_t>(result));
+    }
+    receive_address_.reset();
     virtine_->set_hypercall_result(result);
     ASSIGN_OR_RETURN(Exit exit, virtine_->run(absl::Now() + cpu_budget_));
     return Next(exit);
@@ -87,6 +95,7 @@ class VirtineSession final : public Session {
     switch (call.number) {
       case WASP_HC_RECV: {
         ASSIGN_OR_RETURN(auto in, virtine_->memory().Translate(a[0], a[1]));
+        receive_address_ = a[0];
         return IoRequest{.kind = IoRequest::Kind::kRecv, .in = in};
       }
       case WASP_HC_SEND: {
@@ -96,6 +105,7 @@ class VirtineSession final : public Session {
       case WASP_HC_SEND_RECV: {
         ASSIGN_OR_RETURN(auto out, virtine_->memory().Translate(a[0], a[1]));
         ASSIGN_OR_RETURN(auto in, virtine_->memory().Translate(a[2], a[3]));
+        receive_address_ = a[2];
         return IoRequest{
             .kind = IoRequest::Kind::kSendRecv, .out = out, .in = in};
       }
@@ -108,6 +118,7 @@ class VirtineSession final : public Session {
   Virtine* const virtine_;
   const absl::Duration cpu_budget_;
   uint64_t exits_at_start_ = 0;
+  std::optional<uint64_t> receive_address_;  // of the pending receive
 };
 
 // One worker's virtines; used by that worker's thread only (no locks).

@@ -5,6 +5,9 @@
 //   "STASH <text>" keeps <text> in a global and answers "stashed";
 //   "PEEK"         answers what the global holds (what an earlier connection
 //                  left there, if anything could leak);
+//   "RECV"         receives the next bytes into a global buffer (memory the
+//                  host writes, not the guest) and answers "received";
+//   "PEEKRX"       answers the first 16 bytes of that buffer, hex-encoded;
 //   anything else  is echoed back once.
 // Unlike a well-behaved app it writes a global in app_serve on purpose: with
 // virtines or processes nothing of it may reach the next connection.
@@ -12,6 +15,7 @@
 #include "guest/runtime/wasp.h"
 
 static char stash[256];
+static char received[4096];
 
 int app_init(void) { return 0; }
 
@@ -36,6 +40,16 @@ int app_serve(void) {
     memcpy(stash, request + 6, (size_t)n);
     stash[n] = 0;
     wasp_send("stashed", 7);
+  } else if (starts_with(request, length, "RECV")) {
+    if (wasp_recv(received, sizeof received) > 0) wasp_send("received", 8);
+  } else if (starts_with(request, length, "PEEKRX")) {
+    static const char digits[] = "0123456789abcdef";
+    char hex[32];
+    for (int i = 0; i < 16; ++i) {
+      hex[2 * i] = digits[(unsigned char)received[i] >> 4];
+      hex[2 * i + 1] = digits[(unsigned char)received[i] & 15];
+    }
+    wasp_send(hex, sizeof hex);
   } else if (starts_with(request, length, "PEEK")) {
     long n = (long)strlen(stash);
     wasp_send(n > 0 ? stash : "(empty)", n > 0 ? (size_t)n : 7);
