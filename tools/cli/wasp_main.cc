@@ -1,5 +1,5 @@
-// The `wasp` command: runs a flat image in a virtine (`wasp run`) and, until
-// the network server lands, a demo virtine (`wasp demo`).
+// The `wasp` command: runs a flat image in a virtine (`wasp run`), or a
+// built-in greeting virtine (`wasp demo`).
 #include <unistd.h>
 
 #include <cstdio>
@@ -176,12 +176,7 @@ int Main(int argc, char** argv) {
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   std::string command = args.size() > 1 ? args[1] : "";
   if (command == "run" && args.size() == 3) return Run(args, /*demo=*/false);
-  if (command == "demo" && args.size() == 2) {
-    absl::FPrintF(stderr,
-                  "wasp: the network server is not built yet; running a demo "
-                  "virtine instead\n");
-    return Run(args, /*demo=*/true);
-  }
+  if (command == "demo" && args.size() == 2) return Run(args, /*demo=*/true);
   absl::FPrintF(stderr, "%s\n", absl::ProgramUsageMessage());
   return kStatusUsage;
 }

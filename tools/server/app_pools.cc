@@ -1,0 +1,131 @@
+#include "tools/server/app_pools.h"
+
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+#include "engine/status_macros.h"
+#include "guest/apps/echo/echo_image.h"
+#include "guest/apps/http/docroot.h"
+#include "guest/apps/http/http_image.h"
+#include "net/native/apps.h"
+#include "net/native/coroutine_session.h"
+#include "net/native/process_session.h"
+#include "net/virtine_session.h"
+
+namespace wasp {
+namespace {
+
+// Largest docroot the HTTP app takes; it lives in every virtine's memory.
+constexpr size_t kMaxDocroot = 256 << 20;
+// Guest memory beyond the image and the configuration: buffers, stack.
+constexpr uint64_t kWorkingMemory = 1 << 20;
+
+uint64_t MemoryFor(const Image& image, size_t config, uint64_t requested) {
+  if (requested != 0) return requested;
+  uint64_t bytes =
+      image.load_address + image.bytes.size() + config + kWorkingMemory;
+  return (bytes + (1 << 20) - 1) & ~uint64_t{(1 << 20) - 1};
+}
+
+}  // namespace
+
+absl::StatusOr<App> ParseApp(const std::string& name) {
+  if (name == "http") return App::kHttp;
+  if (name == "echo") return App::kEcho;
+  return absl::InvalidArgumentError(
+      absl::StrFormat("--app=%s: expected `http` or `echo`", name));
+}
+
+absl::StatusOr<Isolation> ParseIsolation(const std::string& name) {
+  if (name == "virtine") return Isolation::kVirtine;
+  if (name == "none") return Isolation::kNone;
+  if (name == "process") return Isolation::kProcess;
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "--isolation=%s: expected `virtine`, `none` or `process`", name));
+}
+
+absl::StatusOr<uint64_t> ParseBytes(const std::string& text) {
+  uint64_t multiplier = 1;
+  std::string digits = text;
+  if (!digits.empty()) {
+    switch (digits.back()) {
+      case 'K':
+      case 'k':
+        multiplier = 1ull << 10;
+        break;
+      case 'M':
+      case 'm':
+        multiplier = 1ull << 20;
+        break;
+      case 'G':
+      case 'g':
+        multiplier = 1ull << 30;
+        break;
+    }
+    if (multiplier != 1) digits.pop_back();
+  }
+  uint64_t value = 0;
+  if (!absl::SimpleAtoi(digits, &value) || value == 0 ||
+      value > UINT64_MAX / multiplier) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("`%s` is not a size (try 4M or 65536)", text));
+  }
+  return value * multiplier;
+}
+
+absl::StatusOr<AppPools> MakeAppPools(const AppOptions& options) {
+  auto config = std::make_shared<std::vector<uint8_t>>();
+  if (options.app == App::kHttp) {
+    if (options.docroot.empty()) {
+      *config = SampleDocroot();
+    } else {
+      ASSIGN_OR_RETURN(*config, PackDocroot(options.docroot, kMaxDocroot));
+    }
+  }
+  std::shared_ptr<const std::vector<uint8_t>> shared_config = config;
+  Image image = options.app == App::kHttp ? images::http() : images::echo();
+  NativeApp native =
+      options.app == App::kHttp ? HttpNativeApp() : EchoNativeApp();
+  AppPools pools;
+  switch (options.isolation) {
+    case Isolation::kVirtine: {
+      VirtinePoolOptions virtine{
+          .memory_bytes =
+              MemoryFor(image, config->size(), options.memory_bytes),
+          .capacity = options.pool,
+          .cpu_budget = options.cpu_budget,
+          .config = shared_config};
+      pools.description =
+          absl::StrFormat("pool of %d virtines x %d KiB per worker",
+                          virtine.capacity, virtine.memory_bytes >> 10);
+      pools.factory = [image, virtine](int) -> PoolFactory {
+        return [image, virtine] { return MakeVirtinePool(image, virtine); };
+      };
+      return pools;
+    }
+    case Isolation::kNone:
+      pools.description = absl::StrFormat(
+          "up to %d native coroutines per worker", options.pool);
+      pools.factory = [native, shared_config,
+                       capacity = options.pool](int) -> PoolFactory {
+        return [native, shared_config, capacity] {
+          return MakeCoroutinePool(native, capacity, shared_config);
+        };
+      };
+      return pools;
+    case Isolation::kProcess:
+      pools.description =
+          absl::StrFormat("up to %d processes per worker", options.pool);
+      pools.factory = [native, shared_config, capacity = options.pool,
+                       timeout = options.idle_timeout](int) -> PoolFactory {
+        return [native, shared_config, capacity, timeout] {
+          return MakeProcessPool(native, capacity, shared_config, timeout);
+        };
+      };
+      return pools;
+  }
+  return absl::InternalError("unknown isolation");
+}
+
+}  // namespace wasp

@@ -1,0 +1,44 @@
+// What the server runs for each connection: the app (echo, HTTP) under an
+// isolation (virtine, native, process), as a pool factory per worker.
+#ifndef WASP_TOOLS_SERVER_APP_POOLS_H_
+#define WASP_TOOLS_SERVER_APP_POOLS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "net/server.h"
+
+namespace wasp {
+
+enum class App { kEcho, kHttp };
+enum class Isolation { kVirtine, kNone, kProcess };
+
+absl::StatusOr<App> ParseApp(const std::string& name);
+absl::StatusOr<Isolation> ParseIsolation(const std::string& name);
+// "4096", "64K", "16M", "1G".
+absl::StatusOr<uint64_t> ParseBytes(const std::string& text);
+
+struct AppOptions {
+  App app = App::kHttp;
+  Isolation isolation = Isolation::kVirtine;
+  uint64_t memory_bytes = 0;  // per virtine; 0: what the app needs
+  size_t pool = 64;           // sessions per worker
+  absl::Duration cpu_budget = absl::Milliseconds(100);
+  absl::Duration idle_timeout = absl::Seconds(30);
+  std::string docroot;  // HTTP; empty: the built-in sample site
+};
+
+struct AppPools {
+  PoolFactoryForWorker factory;
+  std::string description;  // for the start-up line
+};
+
+// Reads the docroot (HTTP) once; each worker's factory builds its own pool.
+absl::StatusOr<AppPools> MakeAppPools(const AppOptions& options);
+
+}  // namespace wasp
+
+#endif  // WASP_TOOLS_SERVER_APP_POOLS_H_

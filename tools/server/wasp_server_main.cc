@@ -1,0 +1,166 @@
+// wasp-server: serves echo or HTTP with one virtine per connection (or, for
+// comparison, natively or with a process per connection).
+#include <sched.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "engine/status_macros.h"
+#include "tools/server/app_pools.h"
+
+ABSL_FLAG(std::string, app, "http", "`http` or `echo`");
+ABSL_FLAG(std::string, listen, "127.0.0.1", "IPv4 address to listen on");
+ABSL_FLAG(int, port, 8080, "TCP port (0: any free port)");
+ABSL_FLAG(int, workers, 0, "worker threads (0: one per usable core)");
+ABSL_FLAG(std::string, cpus, "",
+          "comma-separated CPUs to pin workers to (default: usable cores)");
+ABSL_FLAG(int, pool, 64, "connections (virtines) per worker");
+ABSL_FLAG(int, queue, 1024,
+          "connections per worker waiting for a free virtine; past it they "
+          "are refused");
+ABSL_FLAG(std::string, mem, "auto",
+          "memory per virtine (bytes, or with K/M suffix; auto: fits the app)");
+ABSL_FLAG(absl::Duration, cpu_budget, absl::Milliseconds(100),
+          "CPU time a virtine may use between two socket operations");
+ABSL_FLAG(absl::Duration, idle_timeout, absl::Seconds(30),
+          "how long a client may stay silent or not read");
+ABSL_FLAG(std::string, docroot, "",
+          "directory served by the HTTP app (copied into guest memory before "
+          "the snapshot); default: a built-in sample site");
+ABSL_FLAG(std::string, isolation, "virtine",
+          "`virtine`, `none` (the same app code natively in the worker) or "
+          "`process` (a forked process per connection)");
+ABSL_FLAG(int, admin_port, -1,
+          "port of the metrics endpoint (GET /metrics); -1: none, 0: any");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(5),
+          "on SIGINT/SIGTERM, how long connections in progress may finish");
+
+namespace wasp {
+namespace {
+
+absl::StatusOr<std::vector<int>> WorkerCpus() {
+  std::vector<int> usable;
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+      if (CPU_ISSET(cpu, &set)) usable.push_back(cpu);
+    }
+  }
+  std::string list = absl::GetFlag(FLAGS_cpus);
+  if (!list.empty()) {
+    usable.clear();
+    for (absl::string_view item : absl::StrSplit(list, ',')) {
+      int cpu;
+      if (!absl::SimpleAtoi(item, &cpu) || cpu < 0 || cpu >= CPU_SETSIZE) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("--cpus=%s: `%s` is not a CPU number", list, item));
+      }
+      usable.push_back(cpu);
+    }
+  }
+  if (usable.empty()) usable.push_back(-1);
+  int workers = absl::GetFlag(FLAGS_workers);
+  if (workers < 0) return absl::InvalidArgumentError("--workers must be >= 0");
+  if (workers == 0) workers = static_cast<int>(usable.size());
+  std::vector<int> cpus;
+  for (int i = 0; i < workers; ++i) cpus.push_back(usable[i % usable.size()]);
+  return cpus;
+}
+
+absl::StatusOr<AppOptions> AppOptionsFromFlags() {
+  AppOptions app;
+  ASSIGN_OR_RETURN(app.app, ParseApp(absl::GetFlag(FLAGS_app)));
+  ASSIGN_OR_RETURN(app.isolation,
+                   ParseIsolation(absl::GetFlag(FLAGS_isolation)));
+  std::string mem = absl::GetFlag(FLAGS_mem);
+  if (mem != "auto") {
+    ASSIGN_OR_RETURN(app.memory_bytes, ParseBytes(mem));
+  }
+  if (absl::GetFlag(FLAGS_pool) <= 0) {
+    return absl::InvalidArgumentError("--pool must be at least 1");
+  }
+  app.pool = static_cast<size_t>(absl::GetFlag(FLAGS_pool));
+  app.cpu_budget = absl::GetFlag(FLAGS_cpu_budget);
+  app.idle_timeout = absl::GetFlag(FLAGS_idle_timeout);
+  app.docroot = absl::GetFlag(FLAGS_docroot);
+  return app;
+}
+
+int Main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "serves echo or HTTP, one virtine per connection.\n"
+      "  wasp-server [--app=http|echo] [--port=8080] [--isolation=virtine] "
+      "...\nSIGINT/SIGTERM: stop accepting, finish, exit 0.");
+  absl::ParseCommandLine(argc, argv);
+  // Only the main thread takes SIGINT/SIGTERM; threads inherit the mask.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  absl::StatusOr<std::vector<int>> cpus = WorkerCpus();
+  absl::StatusOr<AppOptions> app = AppOptionsFromFlags();
+  for (const absl::Status& status : {cpus.status(), app.status()}) {
+    if (!status.ok()) {
+      absl::FPrintF(stderr, "wasp-server: %s\n", status.message());
+      return 2;
+    }
+  }
+  absl::StatusOr<AppPools> pools = MakeAppPools(*app);
+  if (!pools.ok()) {
+    absl::FPrintF(stderr, "wasp-server: %s\n", pools.status().ToString());
+    return 1;
+  }
+  ServerOptions options{
+      .listen = absl::GetFlag(FLAGS_listen),
+      .port = absl::GetFlag(FLAGS_port),
+      .admin_port = absl::GetFlag(FLAGS_admin_port),
+      .cpus = *cpus,
+      .queue = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_queue))),
+      .idle_timeout = app->idle_timeout,
+      .http_errors = app->app == App::kHttp};
+  absl::StatusOr<std::unique_ptr<Server>> server =
+      Server::Start(options, pools->factory);
+  if (!server.ok()) {
+    absl::FPrintF(stderr, "wasp-server: %s\n", server.status().ToString());
+    return 1;
+  }
+  absl::FPrintF(
+      stderr,
+      "wasp-server: listening on %s:%d%s; app %s, isolation %s; %d workers "
+      "pinned to cpus %s; %s; queue %d per worker\n",
+      options.listen, (*server)->port(),
+      (*server)->admin_port() >= 0
+          ? absl::StrFormat(" (metrics on %s:%d/metrics)", options.listen,
+                            (*server)->admin_port())
+          : "",
+      absl::GetFlag(FLAGS_app), absl::GetFlag(FLAGS_isolation),
+      options.cpus.size(), absl::StrJoin(options.cpus, ","), pools->description,
+      options.queue);
+  int signal_number = 0;
+  sigwait(&stop, &signal_number);
+  absl::FPrintF(stderr,
+                "wasp-server: %s: finishing connections (up to %s), then "
+                "exiting\n",
+                strsignal(signal_number),
+                absl::FormatDuration(absl::GetFlag(FLAGS_shutdown_grace)));
+  (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
+  absl::FPrintF(stderr, "wasp-server: stopped\n");
+  return 0;
+}
+
+}  // namespace
+}  // namespace wasp
+
+int main(int argc, char** argv) { return wasp::Main(argc, argv); }

@@ -1,0 +1,258 @@
+// The wasp-server binary as users run it: flags, HTTP over real sockets,
+// the metrics endpoint and SIGTERM, for each isolation.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/testing/kvm.h"
+#include "tests/testing/tcp_client.h"
+
+extern char** environ;
+
+namespace wasp {
+namespace {
+
+using testing::TcpClient;
+
+// The server binary, started with its stderr in a file.
+class ServerProcess {
+ public:
+  explicit ServerProcess(std::vector<std::string> flags) {
+    log_ = absl::StrCat(::testing::TempDir(), "/server-", getpid(), "-",
+                        counter_++, ".log");
+    std::vector<std::string> args = {"tools/server/wasp-server"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    std::vector<char*> argv;
+    for (auto& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 2, log_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    EXPECT_EQ(
+        posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ),
+        0);
+    posix_spawn_file_actions_destroy(&actions);
+    for (int i = 0; i < 200 && port_ == 0; ++i) {
+      absl::SleepFor(absl::Milliseconds(50));
+      int status;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {  // it gave up
+        pid_ = -1;
+        exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        return;
+      }
+      std::string text = Log();
+      size_t at = text.find("listening on 127.0.0.1:");
+      if (at != std::string::npos) {
+        int port;
+        std::string digits = text.substr(at + 23, 5);
+        digits = digits.substr(0, digits.find_first_not_of("0123456789"));
+        if (absl::SimpleAtoi(digits, &port)) port_ = port;
+        size_t admin = text.find("metrics on 127.0.0.1:");
+        if (admin != std::string::npos) {
+          digits = text.substr(admin + 21, 5);
+          digits = digits.substr(0, digits.find_first_not_of("0123456789"));
+          (void)absl::SimpleAtoi(digits, &admin_port_);
+        }
+      }
+    }
+  }
+  ~ServerProcess() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  int port() const { return port_; }
+  int admin_port() const { return admin_port_; }
+  std::string Log() const {
+    std::ifstream file(log_);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+  }
+  // Sends SIGTERM and returns the exit status (-1 if it did not exit).
+  int Terminate() {
+    if (pid_ < 0) return exit_status_;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    for (int i = 0; i < 200; ++i) {
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return -1;
+  }
+
+ private:
+  static inline int counter_ = 0;
+  pid_t pid_ = -1;
+  int exit_status_ = -1;
+  int port_ = 0;
+  int admin_port_ = -1;
+  std::string log_;
+};
+
+std::string Get(const std::string& path, const std::string& extra = "") {
+  return absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: test\r\n", extra,
+                      "\r\n");
+}
+
+class WaspServerTest : public wasp::testing::KvmTest,
+                       public ::testing::WithParamInterface<const char*> {
+ protected:
+  void SetUp() override {
+    KvmTest::SetUp();
+    server_ = std::make_unique<ServerProcess>(std::vector<std::string>{
+        "--port=0", "--admin_port=0", "--workers=1", "--pool=4",
+        "--idle_timeout=1s", absl::StrCat("--isolation=", GetParam())});
+    ASSERT_NE(server_->port(), 0) << server_->Log();
+  }
+
+  TcpClient Connect() {
+    auto client = TcpClient::Connect(server_->port());
+    EXPECT_TRUE(client.ok()) << client.status();
+    return std::move(*client);
+  }
+
+  // One response: headers, then as many body bytes as Content-Length says.
+  std::string Response(TcpClient& client) {
+    std::string data;
+    while (data.find("\r\n\r\n") == std::string::npos) {
+      auto chunk = client.Receive();
+      if (!chunk.ok() || chunk->empty()) return data;
+      data += *chunk;
+    }
+    size_t header_end = data.find("\r\n\r\n") + 4;
+    size_t length = 0;
+    size_t at = data.find("Content-Length: ");
+    if (at != std::string::npos && at < header_end) {
+      length = std::stoul(data.substr(at + 16));
+    }
+    if (data.substr(0, 20).find("HEAD") != std::string::npos) length = 0;
+    while (data.size() < header_end + length) {
+      auto chunk = client.Receive();
+      if (!chunk.ok() || chunk->empty()) break;
+      data += *chunk;
+    }
+    pending_ = data.substr(std::min(data.size(), header_end + length));
+    return data.substr(0, header_end + length);
+  }
+
+  std::unique_ptr<ServerProcess> server_;
+  std::string pending_;
+};
+
+TEST_P(WaspServerTest, ServesTheSamplePageWithKeepAlive) {
+  TcpClient client = Connect();
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(client.Send(Get("/")).ok());
+    std::string response = Response(client);
+    EXPECT_TRUE(absl::StartsWith(response, "HTTP/1.1 200 OK\r\n")) << response;
+    EXPECT_NE(response.find("Content-Type: text/html"), std::string::npos);
+    EXPECT_NE(response.find("Date: "), std::string::npos);
+    EXPECT_NE(response.find("Hello from a virtine"), std::string::npos);
+  }
+}
+
+TEST_P(WaspServerTest, AnswersPipelinedRequestsInOrder) {
+  TcpClient client = Connect();
+  ASSERT_TRUE(
+      client.Send(Get("/hello.txt") + Get("/") + Get("/hello.txt")).ok());
+  std::string first = Response(client);
+  EXPECT_NE(first.find("text/plain"), std::string::npos) << first;
+  std::string all = pending_;
+  auto rest = client.Receive();
+  // The remaining two responses, however they were split.
+  for (int i = 0; i < 10 && std::count(all.begin(), all.end(), 'H') < 2 &&
+                  rest.ok() && !rest->empty();
+       ++i) {
+    all += *rest;
+    rest = client.Receive();
+  }
+  EXPECT_NE(all.find("text/html"), std::string::npos) << all;
+  EXPECT_NE(all.find("text/plain"), std::string::npos) << all;
+}
+
+TEST_P(WaspServerTest, AnswersEveryErrorStatus) {
+  struct Case {
+    std::string request;
+    std::string status;
+  } cases[] = {
+      {Get("/missing"), "404"},
+      {"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n", "405"},
+      {"GARBAGE\r\n\r\n", "400"},
+      {Get("/" + std::string(9000, 'a')), "414"},
+      {Get("/", "X-Big: " + std::string(20000, 'b') + "\r\n"), "431"},
+      {Get("/../../etc/passwd"), "40"},
+      {Get("/%2e%2e/%2e%2e/etc/passwd"), "40"},
+  };
+  for (const Case& c : cases) {
+    TcpClient client = Connect();
+    ASSERT_TRUE(client.Send(c.request).ok());
+    std::string response = Response(client);
+    EXPECT_TRUE(absl::StartsWith(response, "HTTP/1.1 " + c.status))
+        << c.request.substr(0, 60) << " -> " << response.substr(0, 80);
+    EXPECT_EQ(response.find("root:"), std::string::npos);
+  }
+  TcpClient post = Connect();
+  ASSERT_TRUE(
+      post.Send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n")
+          .ok());
+  EXPECT_NE(Response(post).find("Allow: GET, HEAD"), std::string::npos);
+}
+
+TEST_P(WaspServerTest, SlowRequestGets408) {
+  TcpClient client = Connect();
+  ASSERT_TRUE(client.Send("GET / HTTP/1.1\r\nHo").ok());  // then nothing
+  std::string response = Response(client);
+  EXPECT_TRUE(absl::StartsWith(response, "HTTP/1.1 408")) << response;
+}
+
+TEST_P(WaspServerTest, MetricsAndGracefulShutdown) {
+  TcpClient client = Connect();
+  ASSERT_TRUE(client.Send(Get("/")).ok());
+  Response(client);
+  auto admin = TcpClient::Connect(server_->admin_port());
+  ASSERT_TRUE(admin.ok()) << server_->Log();
+  ASSERT_TRUE(admin->Send("GET /metrics HTTP/1.1\r\n\r\n").ok());
+  auto metrics = admin->ReceiveAll();
+  ASSERT_TRUE(metrics.ok());
+  EXPECT_NE(metrics->find("wasp_requests_total{worker=\"0\"}"),
+            std::string::npos)
+      << *metrics;
+  EXPECT_EQ(server_->Terminate(), 0) << server_->Log();
+  EXPECT_TRUE(client.ClosedWithin(absl::Seconds(1)));
+  EXPECT_NE(server_->Log().find("stopped"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Isolations, WaspServerTest,
+                         ::testing::Values("virtine", "none", "process"),
+                         [](const auto& info) {
+                           return std::string(info.param);
+                         });
+
+TEST(WaspServerFlagsTest, BadFlagsAreClearErrors) {
+  ServerProcess server({"--isolation=chroot", "--port=0"});
+  EXPECT_EQ(server.Terminate(), 2);
+  EXPECT_NE(server.Log().find("--isolation=chroot"), std::string::npos)
+      << server.Log();
+}
+
+}  // namespace
+}  // namespace wasp
