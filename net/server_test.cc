@@ -9,15 +9,37 @@
 
 #include "gtest/gtest.h"
 #include "guest/apps/echo/echo_image.h"
+#include "net/native/apps.h"
+#include "net/native/coroutine_session.h"
+#include "net/native/process_session.h"
 #include "net/virtine_session.h"
 #include "tests/apps/hostile_image.h"
 #include "tests/testing/kvm.h"
 #include "tests/testing/tcp_client.h"
 
+extern "C" int hostile_app_init(void);
+extern "C" int hostile_app_serve(void);
+
 namespace wasp {
 namespace {
 
 using testing::TcpClient;
+
+enum class Isolation { kVirtine, kNone, kProcess };
+
+// An app as each isolation runs it.
+struct TestApp {
+  Image image;
+  NativeApp native;
+};
+
+TestApp EchoApp() { return {images::echo(), EchoNativeApp()}; }
+TestApp HostileApp() {
+  return {images::hostile(),
+          {.name = "hostile",
+           .init = &hostile_app_init,
+           .serve = &hostile_app_serve}};
+}
 
 std::string Pattern(size_t size, int seed) {
   std::string data(size, '\0');
@@ -34,9 +56,10 @@ struct ServerSetup {
   absl::Duration cpu_budget = absl::Milliseconds(200);
 };
 
-class ServerTest : public wasp::testing::KvmTest {
+class ServerTest : public wasp::testing::KvmTest,
+                   public ::testing::WithParamInterface<Isolation> {
  protected:
-  void StartServer(const Image& image, ServerSetup setup = {}) {
+  void StartServer(const TestApp& app, ServerSetup setup = {}) {
     VirtinePoolOptions virtine{.memory_bytes = 1 << 20,
                                .capacity = setup.pool,
                                .cpu_budget = setup.cpu_budget};
@@ -45,9 +68,23 @@ class ServerTest : public wasp::testing::KvmTest {
                           .cpus = std::vector<int>(setup.workers, -1),
                           .queue = setup.queue,
                           .idle_timeout = setup.idle_timeout};
-    auto server = Server::Start(options, [image, virtine](int) -> PoolFactory {
-      return [image, virtine] { return MakeVirtinePool(image, virtine); };
-    });
+    auto config = std::make_shared<const std::vector<uint8_t>>();
+    Isolation isolation = GetParam();
+    auto server = Server::Start(
+        options, [app, virtine, config, isolation, setup](int) -> PoolFactory {
+          return [=]() -> absl::StatusOr<std::unique_ptr<SessionPool>> {
+            switch (isolation) {
+              case Isolation::kVirtine:
+                return MakeVirtinePool(app.image, virtine);
+              case Isolation::kNone:
+                return MakeCoroutinePool(app.native, setup.pool, config);
+              case Isolation::kProcess:
+                return MakeProcessPool(app.native, setup.pool, config,
+                                       setup.idle_timeout);
+            }
+            return absl::InternalError("unknown isolation");
+          };
+        });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
   }
@@ -70,15 +107,19 @@ class ServerTest : public wasp::testing::KvmTest {
   std::unique_ptr<Server> server_;
 };
 
-TEST_F(ServerTest, EchoesLargePayloads) {
-  StartServer(images::echo());
+// Virtines and processes keep connections apart; natively nothing does.
+using IsolatingServerTest = ServerTest;
+using SharedServerTest = ServerTest;
+
+TEST_P(ServerTest, EchoesLargePayloads) {
+  StartServer(EchoApp());
   TcpClient client = Connect();
   std::string data = Pattern(4 << 20, 1);
   EXPECT_EQ(Echo(client, data), data);
 }
 
-TEST_F(ServerTest, EchoesFragmentedPayloadsInOrder) {
-  StartServer(images::echo());
+TEST_P(ServerTest, EchoesFragmentedPayloadsInOrder) {
+  StartServer(EchoApp());
   TcpClient client = Connect();
   std::string expected;
   for (int i = 0; i < 200; ++i) {
@@ -88,8 +129,8 @@ TEST_F(ServerTest, EchoesFragmentedPayloadsInOrder) {
   }
 }
 
-TEST_F(ServerTest, ServesMoreConnectionsThanThePool) {
-  StartServer(images::echo(), {.pool = 2, .queue = 64});
+TEST_P(ServerTest, ServesMoreConnectionsThanThePool) {
+  StartServer(EchoApp(), {.pool = 2, .queue = 64});
   std::vector<std::thread> clients;
   std::atomic<int> served = 0;
   for (int i = 0; i < 24; ++i) {
@@ -107,8 +148,8 @@ TEST_F(ServerTest, ServesMoreConnectionsThanThePool) {
   EXPECT_EQ(served, 24);
 }
 
-TEST_F(ServerTest, RefusesPromptlyPastTheQueue) {
-  StartServer(images::echo(), {.pool = 1, .queue = 1});
+TEST_P(ServerTest, RefusesPromptlyPastTheQueue) {
+  StartServer(EchoApp(), {.pool = 1, .queue = 1});
   TcpClient busy = Connect();
   ASSERT_EQ(Echo(busy, "hold"), "hold");  // holds the only virtine
   TcpClient waiting = Connect();          // queued
@@ -127,8 +168,8 @@ TEST_F(ServerTest, RefusesPromptlyPastTheQueue) {
   EXPECT_EQ(*back, "next");
 }
 
-TEST_F(ServerTest, SlowClientDoesNotDelayAFastOne) {
-  StartServer(images::echo(), {.pool = 4});
+TEST_P(ServerTest, SlowClientDoesNotDelayAFastOne) {
+  StartServer(EchoApp(), {.pool = 4});
   TcpClient slow = Connect();
   ASSERT_TRUE(slow.Send("partial").ok());  // then says nothing more
   TcpClient fast = Connect();
@@ -137,15 +178,14 @@ TEST_F(ServerTest, SlowClientDoesNotDelayAFastOne) {
   EXPECT_LT(absl::Now() - start, absl::Seconds(2));
 }
 
-TEST_F(ServerTest, IdleClientsAreCutOff) {
-  StartServer(images::echo(), {.idle_timeout = absl::Milliseconds(200)});
+TEST_P(ServerTest, IdleClientsAreCutOff) {
+  StartServer(EchoApp(), {.idle_timeout = absl::Milliseconds(200)});
   TcpClient silent = Connect();
   EXPECT_TRUE(silent.ClosedWithin(absl::Seconds(3)));
 }
 
-TEST_F(ServerTest, FaultsAndLoopsEndOnlyTheirConnection) {
-  StartServer(images::hostile(),
-              {.pool = 2, .cpu_budget = absl::Milliseconds(50)});
+TEST_P(IsolatingServerTest, FaultsAndLoopsEndOnlyTheirConnection) {
+  StartServer(HostileApp(), {.pool = 2, .cpu_budget = absl::Milliseconds(50)});
   for (const char* hostile : {"FAULT", "LOOP"}) {
     TcpClient bad = Connect();
     TcpClient good = Connect();
@@ -154,16 +194,21 @@ TEST_F(ServerTest, FaultsAndLoopsEndOnlyTheirConnection) {
     EXPECT_EQ(Echo(good, "still here"), "still here") << hostile;
   }
   std::string metrics = server_->Metrics();
-  EXPECT_NE(metrics.find("wasp_guest_faults_total{worker=\"0\"} 1"),
+  // A process that spins dies of SIGXCPU, which counts as a fault.
+  bool virtine = GetParam() == Isolation::kVirtine;
+  EXPECT_NE(metrics.find(virtine ? "wasp_guest_faults_total{worker=\"0\"} 1"
+                                 : "wasp_guest_faults_total{worker=\"0\"} 2"),
             std::string::npos)
       << metrics;
-  EXPECT_NE(metrics.find("wasp_budget_timeouts_total{worker=\"0\"} 1"),
-            std::string::npos)
-      << metrics;
+  if (virtine) {
+    EXPECT_NE(metrics.find("wasp_budget_timeouts_total{worker=\"0\"} 1"),
+              std::string::npos)
+        << metrics;
+  }
 }
 
-TEST_F(ServerTest, NothingOfOneConnectionReachesTheNext) {
-  StartServer(images::hostile(), {.pool = 1});  // the same virtine each time
+TEST_P(IsolatingServerTest, NothingOfOneConnectionReachesTheNext) {
+  StartServer(HostileApp(), {.pool = 1});  // the same virtine each time
   for (int i = 0; i < 3; ++i) {
     TcpClient writer = Connect();
     ASSERT_TRUE(writer.Send("STASH secret-" + std::to_string(i)).ok());
@@ -180,8 +225,8 @@ TEST_F(ServerTest, NothingOfOneConnectionReachesTheNext) {
 
 // Bytes the host received into guest memory are reset too (KVM's dirty log
 // does not see host writes; 1 MiB virtines use it).
-TEST_F(ServerTest, ReceivedBytesDoNotReachTheNextConnection) {
-  StartServer(images::hostile(), {.pool = 1});
+TEST_P(IsolatingServerTest, ReceivedBytesDoNotReachTheNextConnection) {
+  StartServer(HostileApp(), {.pool = 1});
   for (int i = 0; i < 3; ++i) {
     TcpClient writer = Connect();
     ASSERT_TRUE(writer.Send("RECV").ok());
@@ -198,8 +243,8 @@ TEST_F(ServerTest, ReceivedBytesDoNotReachTheNextConnection) {
   }
 }
 
-TEST_F(ServerTest, ShutdownClosesIdleConnectionsAndReturns) {
-  StartServer(images::echo());
+TEST_P(ServerTest, ShutdownClosesIdleConnectionsAndReturns) {
+  StartServer(EchoApp());
   TcpClient idle = Connect();
   ASSERT_EQ(Echo(idle, "hello"), "hello");
   absl::Time start = absl::Now();
@@ -209,20 +254,61 @@ TEST_F(ServerTest, ShutdownClosesIdleConnectionsAndReturns) {
   EXPECT_FALSE(TcpClient::Connect(server_->port()).ok()) << "still accepting";
 }
 
-TEST_F(ServerTest, MetricsCountExitsPerRequest) {
-  StartServer(images::echo());
+TEST_P(ServerTest, MetricsCountExitsPerRequest) {
+  StartServer(EchoApp());
   TcpClient client = Connect();
   for (int i = 0; i < 10; ++i) ASSERT_EQ(Echo(client, "abc"), "abc");
   client.ShutdownWrite();
   EXPECT_TRUE(client.ClosedWithin(absl::Seconds(2)));
   absl::SleepFor(absl::Milliseconds(50));
   std::string metrics = server_->Metrics();
-  EXPECT_NE(metrics.find("wasp_requests_total{worker=\"0\"} 10"),
-            std::string::npos)
-      << metrics;
+  // A forked process does its own I/O; the worker sees only the connection.
+  if (GetParam() != Isolation::kProcess) {
+    EXPECT_NE(metrics.find("wasp_requests_total{worker=\"0\"} 10"),
+              std::string::npos)
+        << metrics;
+  }
   EXPECT_NE(metrics.find("# TYPE wasp_exits_per_request gauge"),
             std::string::npos);
 }
+
+// What --isolation=none gives up: a connection's writes to a global are
+// there for the next one (the isolating modes pass the test above).
+TEST_P(SharedServerTest, NativeConnectionsShareState) {
+  StartServer(HostileApp(), {.pool = 1});
+  TcpClient writer = Connect();
+  ASSERT_TRUE(writer.Send("STASH shared").ok());
+  ASSERT_TRUE(writer.ReceiveAll().ok());
+  TcpClient reader = Connect();
+  ASSERT_TRUE(reader.Send("PEEK").ok());
+  auto peek = reader.ReceiveAll();
+  ASSERT_TRUE(peek.ok());
+  EXPECT_EQ(*peek, "shared");
+}
+
+std::string IsolationName(const ::testing::TestParamInfo<Isolation>& info) {
+  switch (info.param) {
+    case Isolation::kVirtine:
+      return "Virtine";
+    case Isolation::kNone:
+      return "None";
+    case Isolation::kProcess:
+      return "Process";
+  }
+  return "Unknown";
+}
+
+INSTANTIATE_TEST_SUITE_P(Isolations, ServerTest,
+                         ::testing::Values(Isolation::kVirtine,
+                                           Isolation::kNone,
+                                           Isolation::kProcess),
+                         IsolationName);
+INSTANTIATE_TEST_SUITE_P(Isolations, IsolatingServerTest,
+                         ::testing::Values(Isolation::kVirtine,
+                                           Isolation::kProcess),
+                         IsolationName);
+INSTANTIATE_TEST_SUITE_P(Isolations, SharedServerTest,
+                         ::testing::Values(Isolation::kNone), IsolationName);
 
 }  // namespace
 }  // namespace wasp

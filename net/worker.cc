@@ -395,17 +395,15 @@ void Worker::Finish(size_t index, const IoRequest& done) {
   free_slots_.push_back(index);
 }
 
-// Waiting connections are closed; clients that are silent see the end of
-// the stream (their session finishes as if they had closed); the others
-// finish what they are doing.
+// Waiting connections are closed. Every session sees the end of the
+// stream at its next receive: a silent client's session ends now, one in
+// the middle of a response finishes sending it first.
 void Worker::StartDrain() {
   draining_ = true;
   waiting_.clear();
   metrics_.connections_queued = 0;
   for (auto& slot : slots_) {
-    if (slot->busy && slot->request.kind == IoRequest::Kind::kRecv) {
-      ::shutdown(slot->socket.get(), SHUT_RD);
-    }
+    if (slot->busy) ::shutdown(slot->socket.get(), SHUT_RD);
   }
 }
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -109,6 +110,10 @@ void CloseAllFdsBut(int keep) {
     ::_exit(kSetupFailedExit);
   }
   CloseAllFdsBut(socket);
+  // A child that spins is killed (SIGXCPU, then SIGKILL): the process
+  // model's CPU budget, per connection and at the kernel's 1 s granularity.
+  rlimit cpu = {.rlim_cur = 1, .rlim_max = 2};
+  ::setrlimit(RLIMIT_CPU, &cpu);
   int flags = ::fcntl(socket, F_GETFL);
   if (flags < 0 ||
       ((flags & O_NONBLOCK) != 0 &&
