@@ -80,7 +80,7 @@ class ServerTest : public wasp::testing::KvmTest,
                 return MakeCoroutinePool(app.native, setup.pool, config);
               case Isolation::kProcess:
                 return MakeProcessPool(app.native, setup.pool, config,
-                                       setup.idle_timeout);
+                                       setup.idle_timeout, setup.cpu_budget);
             }
             return absl::InternalError("unknown isolation");
           };
@@ -194,7 +194,7 @@ TEST_P(IsolatingServerTest, FaultsAndLoopsEndOnlyTheirConnection) {
     EXPECT_EQ(Echo(good, "still here"), "still here") << hostile;
   }
   std::string metrics = server_->Metrics();
-  // A process that spins dies of SIGXCPU, which counts as a fault.
+  // A process that spins dies of SIGPROF (its CPU budget): a fault too.
   bool virtine = GetParam() == Isolation::kVirtine;
   EXPECT_NE(metrics.find(virtine ? "wasp_guest_faults_total{worker=\"0\"} 1"
                                  : "wasp_guest_faults_total{worker=\"0\"} 2"),

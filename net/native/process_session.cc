@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -41,13 +40,47 @@ long SocketError(int err) {
 }
 
 // The child's runtime: the app's socket calls are blocking syscalls.
+// The CPU budget between two socket operations, as a virtine has: a
+// profiling timer (CPU time, user and system) re-armed after each operation
+// and stopped during it. Its signal ends the child.
+class CpuBudget {
+ public:
+  explicit CpuBudget(absl::Duration budget)
+      : budget_({.it_interval = {},
+                 .it_value = budget == absl::InfiniteDuration() ||
+                                     budget <= absl::ZeroDuration()
+                                 ? timeval{}
+                                 : absl::ToTimeval(budget)}) {
+    Arm();
+  }
+  void Arm() const {
+    if (budget_.it_value.tv_sec || budget_.it_value.tv_usec) {
+      ::setitimer(ITIMER_PROF, &budget_, nullptr);
+    }
+  }
+  void Stop() const {
+    itimerval off = {};
+    ::setitimer(ITIMER_PROF, &off, nullptr);
+  }
+
+ private:
+  const itimerval budget_;
+};
+
 class BlockingHost final : public NativeHost {
  public:
   BlockingHost(const NativeApp& app, int socket,
-               absl::Span<const uint8_t> config)
-      : app_(app), socket_(socket), config_(config) {}
+               absl::Span<const uint8_t> config, absl::Duration cpu_budget)
+      : app_(app), socket_(socket), config_(config), budget_(cpu_budget) {}
 
   long Recv(absl::Span<uint8_t> in) override {
+    budget_.Stop();
+    long result = Receive(in);
+    budget_.Arm();
+    return result;
+  }
+
+  long Receive(absl::Span<uint8_t> in) {
     if (in.empty()) return 0;  // as the worker answers an empty receive
     for (;;) {
       ssize_t n = ::recv(socket_, in.data(), in.size(), 0);
@@ -57,6 +90,13 @@ class BlockingHost final : public NativeHost {
   }
 
   long Send(absl::Span<const uint8_t> out) override {
+    budget_.Stop();
+    long result = SendAll(out);
+    budget_.Arm();
+    return result;
+  }
+
+  long SendAll(absl::Span<const uint8_t> out) {
     size_t sent = 0;
     while (sent < out.size()) {
       ssize_t n =
@@ -72,8 +112,11 @@ class BlockingHost final : public NativeHost {
 
   long SendRecv(absl::Span<const uint8_t> out,
                 absl::Span<uint8_t> in) override {
-    long sent = Send(out);
-    return sent < 0 ? sent : Recv(in);
+    budget_.Stop();
+    long sent = SendAll(out);
+    long result = sent < 0 ? sent : Receive(in);
+    budget_.Arm();
+    return result;
   }
 
   absl::Span<const uint8_t> Arg() override { return {}; }
@@ -89,6 +132,7 @@ class BlockingHost final : public NativeHost {
   const NativeApp& app_;
   const int socket_;
   const absl::Span<const uint8_t> config_;
+  const CpuBudget budget_;
 };
 
 void CloseAllFdsBut(int keep) {
@@ -105,15 +149,12 @@ void CloseAllFdsBut(int keep) {
 // child holds nothing open but its own connection.
 [[noreturn]] void ServeInChild(const NativeApp& app, int socket,
                                absl::Span<const uint8_t> config,
-                               const timeval& timeout, pid_t parent) {
+                               const timeval& timeout,
+                               absl::Duration cpu_budget, pid_t parent) {
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) {
     ::_exit(kSetupFailedExit);
   }
   CloseAllFdsBut(socket);
-  // A child that spins is killed (SIGXCPU, then SIGKILL): the process
-  // model's CPU budget, per connection and at the kernel's 1 s granularity.
-  rlimit cpu = {.rlim_cur = 1, .rlim_max = 2};
-  ::setrlimit(RLIMIT_CPU, &cpu);
   int flags = ::fcntl(socket, F_GETFL);
   if (flags < 0 ||
       ((flags & O_NONBLOCK) != 0 &&
@@ -124,7 +165,7 @@ void CloseAllFdsBut(int keep) {
           0) {
     ::_exit(kSetupFailedExit);
   }
-  BlockingHost host(app, socket, config);
+  BlockingHost host(app, socket, config, cpu_budget);
   ScopedNativeHost scope(&host);
   app.serve();
   ::_exit(0);
@@ -200,8 +241,11 @@ class ProcessSession final : public Session {
  public:
   ProcessSession(const NativeApp& app,
                  std::shared_ptr<const std::vector<uint8_t>> config,
-                 timeval timeout)
-      : app_(app), config_(std::move(config)), timeout_(timeout) {}
+                 timeval timeout, absl::Duration cpu_budget)
+      : app_(app),
+        config_(std::move(config)),
+        timeout_(timeout),
+        cpu_budget_(cpu_budget) {}
 
   absl::Span<uint8_t> first_buffer() override { return {}; }
 
@@ -214,7 +258,9 @@ class ProcessSession final : public Session {
     const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
     if (pid < 0) return ErrnoError("fork", errno);
-    if (pid == 0) ServeInChild(app_, socket, config, timeout_, parent);
+    if (pid == 0) {
+      ServeInChild(app_, socket, config, timeout_, cpu_budget_, parent);
+    }
     UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
     if (!pidfd.valid()) {
       int err = errno;
@@ -242,6 +288,7 @@ class ProcessSession final : public Session {
   const NativeApp app_;
   const std::shared_ptr<const std::vector<uint8_t>> config_;
   const timeval timeout_;
+  const absl::Duration cpu_budget_;
   bool started_ = false;
   std::optional<ChildProcess> child_;  // killed and reaped with the session
 };
@@ -251,11 +298,12 @@ class ProcessPool final : public SessionPool {
  public:
   ProcessPool(NativeApp app, size_t capacity,
               std::shared_ptr<const std::vector<uint8_t>> config,
-              absl::Duration io_timeout)
+              absl::Duration io_timeout, absl::Duration cpu_budget)
       : app_(app),
         capacity_(capacity),
         config_(std::move(config)),
-        timeout_(SocketTimeout(io_timeout)) {}
+        timeout_(SocketTimeout(io_timeout)),
+        cpu_budget_(cpu_budget) {}
 
   absl::StatusOr<std::unique_ptr<Session>> Acquire() override {
     if (in_use_ >= capacity_) {
@@ -264,7 +312,8 @@ class ProcessPool final : public SessionPool {
                           capacity_, app_.name));
     }
     ++in_use_;
-    return std::make_unique<ProcessSession>(app_, config_, timeout_);
+    return std::make_unique<ProcessSession>(app_, config_, timeout_,
+                                            cpu_budget_);
   }
 
   void Release(std::unique_ptr<Session> session) override {
@@ -281,6 +330,7 @@ class ProcessPool final : public SessionPool {
   const size_t capacity_;
   const std::shared_ptr<const std::vector<uint8_t>> config_;
   const timeval timeout_;
+  const absl::Duration cpu_budget_;
   size_t in_use_ = 0;
 };
 
@@ -289,13 +339,13 @@ class ProcessPool final : public SessionPool {
 absl::StatusOr<std::unique_ptr<SessionPool>> MakeProcessPool(
     NativeApp app, size_t capacity,
     std::shared_ptr<const std::vector<uint8_t>> config,
-    absl::Duration io_timeout) {
+    absl::Duration io_timeout, absl::Duration cpu_budget) {
   if (capacity == 0) {
     return absl::InvalidArgumentError("a process pool needs capacity >= 1");
   }
   RETURN_IF_ERROR(InitializeApp(app, config));
   return std::make_unique<ProcessPool>(app, capacity, std::move(config),
-                                       io_timeout);
+                                       io_timeout, cpu_budget);
 }
 
 }  // namespace wasp

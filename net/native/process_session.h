@@ -24,13 +24,16 @@ namespace wasp {
 // socket call that waits longer than `io_timeout` fails with
 // -WASP_ETIMEDOUT (zero or infinite: no limit).
 //
+// `cpu_budget` is the CPU time the child may use between two socket
+// operations, as for a virtine (a profiling timer; zero or infinite: none).
 // A child dies with the thread that forked it (PR_SET_PDEATHSIG); releasing
 // a session whose child still runs kills it and reaps it. Nothing else in
 // the process may reap children it did not fork (waitpid(-1, ...)).
 absl::StatusOr<std::unique_ptr<SessionPool>> MakeProcessPool(
     NativeApp app, size_t capacity,
     std::shared_ptr<const std::vector<uint8_t>> config,
-    absl::Duration io_timeout);
+    absl::Duration io_timeout,
+    absl::Duration cpu_budget = absl::InfiniteDuration());
 
 }  // namespace wasp
 

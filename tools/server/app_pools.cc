@@ -118,9 +118,11 @@ absl::StatusOr<AppPools> MakeAppPools(const AppOptions& options) {
       pools.description =
           absl::StrFormat("up to %d processes per worker", options.pool);
       pools.factory = [native, shared_config, capacity = options.pool,
-                       timeout = options.idle_timeout](int) -> PoolFactory {
-        return [native, shared_config, capacity, timeout] {
-          return MakeProcessPool(native, capacity, shared_config, timeout);
+                       timeout = options.idle_timeout,
+                       budget = options.cpu_budget](int) -> PoolFactory {
+        return [native, shared_config, capacity, timeout, budget] {
+          return MakeProcessPool(native, capacity, shared_config, timeout,
+                                 budget);
         };
       };
       return pools;
