@@ -49,6 +49,7 @@ std::string Pattern(size_t size, int seed) {
 }
 
 struct ServerSetup {
+  bool http_errors = false;
   size_t pool = 4;
   size_t queue = 64;
   size_t workers = 1;
@@ -67,7 +68,8 @@ class ServerTest : public wasp::testing::KvmTest,
                           .admin_port = 0,
                           .cpus = std::vector<int>(setup.workers, -1),
                           .queue = setup.queue,
-                          .idle_timeout = setup.idle_timeout};
+                          .idle_timeout = setup.idle_timeout,
+                          .http_errors = setup.http_errors};
     auto config = std::make_shared<const std::vector<uint8_t>>();
     Isolation isolation = GetParam();
     auto server = Server::Start(
@@ -110,6 +112,7 @@ class ServerTest : public wasp::testing::KvmTest,
 // Virtines and processes keep connections apart; natively nothing does.
 using IsolatingServerTest = ServerTest;
 using SharedServerTest = ServerTest;
+using VirtineServerTest = ServerTest;
 
 TEST_P(ServerTest, EchoesLargePayloads) {
   StartServer(EchoApp());
@@ -205,6 +208,18 @@ TEST_P(IsolatingServerTest, FaultsAndLoopsEndOnlyTheirConnection) {
               std::string::npos)
         << metrics;
   }
+}
+
+// With an HTTP app, a connection whose guest dies before answering gets a
+// 500 (the worker did all its I/O, so it knows nothing was sent).
+TEST_P(VirtineServerTest, FaultBeforeAnyResponseGets500ForHttp) {
+  StartServer(HostileApp(), {.http_errors = true});
+  TcpClient client = Connect();
+  ASSERT_TRUE(client.Send("FAULT").ok());
+  auto response = client.ReceiveAll();
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->rfind("HTTP/1.1 500 Internal Server Error\r\n", 0), 0u)
+      << *response;
 }
 
 TEST_P(IsolatingServerTest, NothingOfOneConnectionReachesTheNext) {
@@ -307,6 +322,8 @@ INSTANTIATE_TEST_SUITE_P(Isolations, IsolatingServerTest,
                          ::testing::Values(Isolation::kVirtine,
                                            Isolation::kProcess),
                          IsolationName);
+INSTANTIATE_TEST_SUITE_P(Isolations, VirtineServerTest,
+                         ::testing::Values(Isolation::kVirtine), IsolationName);
 INSTANTIATE_TEST_SUITE_P(Isolations, SharedServerTest,
                          ::testing::Values(Isolation::kNone), IsolationName);
 

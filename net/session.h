@@ -51,6 +51,9 @@ class Session {
   // Continues with the result of the last IoRequest.
   virtual absl::StatusOr<IoRequest> Resume(int64_t result) = 0;
   virtual SessionCounters counters() const { return {}; }
+  // Whether the session reads and writes its socket itself (a forked
+  // process), so that the worker cannot know what the client got.
+  virtual bool does_own_io() const { return false; }
 };
 
 // Makes and takes back the sessions of one worker; each worker has its own.

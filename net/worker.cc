@@ -373,7 +373,8 @@ void Worker::Finish(size_t index, const IoRequest& done) {
     ++(done.timed_out ? metrics_.budget_timeouts : metrics_.guest_faults);
     LogEvent(absl::StrFormat("worker %d: connection ended: %s", options_.index,
                              done.failure));
-    if (options_.http_errors && !slot.responded) {
+    if (options_.http_errors && !slot.responded &&
+        !slot.session->does_own_io()) {
       (void)::send(slot.socket.get(), kInternalError, sizeof kInternalError - 1,
                    MSG_NOSIGNAL | MSG_DONTWAIT);
     }

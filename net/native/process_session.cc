@@ -248,6 +248,7 @@ class ProcessSession final : public Session {
         cpu_budget_(cpu_budget) {}
 
   absl::Span<uint8_t> first_buffer() override { return {}; }
+  bool does_own_io() const override { return true; }
 
   absl::StatusOr<IoRequest> Start(int socket, size_t) override {
     if (started_)

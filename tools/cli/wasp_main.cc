@@ -4,7 +4,6 @@
 
 #include <cstdio>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -16,6 +15,7 @@
 #include "engine/console.h"
 #include "engine/virtine.h"
 #include "guest/programs/hello_image.h"
+#include "tools/common/flag_names.h"
 
 ABSL_FLAG(std::string, mem, "1M",
           "guest memory: bytes, or a number with a K, M or G suffix");
@@ -151,17 +151,6 @@ int Run(const std::vector<char*>& args, bool demo) {
     return kStatusHostError;
   }
   return RunToEnd(virtine);
-}
-
-// Accepts --load-addr as well as Abseil's --load_addr.
-void UnderscoreFlagNames(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    if (std::string_view(argv[i]) == "--") break;
-    if (argv[i][0] != '-' || argv[i][1] != '-') continue;
-    for (char* c = argv[i] + 2; *c != '\0' && *c != '='; ++c) {
-      if (*c == '-') *c = '_';
-    }
-  }
 }
 
 int Main(int argc, char** argv) {

@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "engine/status_macros.h"
+#include "tools/common/flag_names.h"
 #include "tools/server/app_pools.h"
 
 ABSL_FLAG(std::string, app, "http", "`http` or `echo`");
@@ -100,6 +101,7 @@ int Main(int argc, char** argv) {
       "serves echo or HTTP, one virtine per connection.\n"
       "  wasp-server [--app=http|echo] [--port=8080] [--isolation=virtine] "
       "...\nSIGINT/SIGTERM: stop accepting, finish, exit 0.");
+  UnderscoreFlagNames(argc, argv);
   absl::ParseCommandLine(argc, argv);
   // Only the main thread takes SIGINT/SIGTERM; threads inherit the mask.
   sigset_t stop;

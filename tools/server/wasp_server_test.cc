@@ -120,7 +120,7 @@ class WaspServerTest : public wasp::testing::KvmTest,
     KvmTest::SetUp();
     server_ = std::make_unique<ServerProcess>(std::vector<std::string>{
         "--port=0", "--admin_port=0", "--workers=1", "--pool=4",
-        "--idle_timeout=1s", absl::StrCat("--isolation=", GetParam())});
+        "--idle-timeout=1s", absl::StrCat("--isolation=", GetParam())});
     ASSERT_NE(server_->port(), 0) << server_->Log();
   }
 
