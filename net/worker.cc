@@ -295,11 +295,7 @@ void Worker::SubmitRecv(size_t index) {
                      slot.request.in.size(), 0);
   io_uring_sqe_set_data64(sqe, Pack(slot.started ? kTagRecv : kTagFirstRecv,
                                     index, slot.generation));
-  sqe->flags |= IOSQE_IO_LINK;
-  slot.timeout = KernelTimespec(options_.idle_timeout);
-  sqe = ring_->Sqe();
-  io_uring_prep_link_timeout(sqe, &slot.timeout, 0);
-  io_uring_sqe_set_data64(sqe, Pack(kTagTimeout, index, slot.generation));
+  LinkTimeout(index, sqe);
 }
 
 void Worker::SubmitSend(size_t index) {
@@ -310,11 +306,18 @@ void Worker::SubmitSend(size_t index) {
   io_uring_prep_send(sqe, slot.socket.get(), rest.data(), rest.size(),
                      MSG_NOSIGNAL);
   io_uring_sqe_set_data64(sqe, Pack(kTagSend, index, slot.generation));
+  LinkTimeout(index, sqe);
+}
+
+// A client that neither sends nor reads for the idle timeout is cut off:
+// the operation `sqe` completes with -ECANCELED.
+void Worker::LinkTimeout(size_t index, io_uring_sqe* sqe) {
+  Slot& slot = *slots_[index];
   sqe->flags |= IOSQE_IO_LINK;
   slot.timeout = KernelTimespec(options_.idle_timeout);
-  sqe = ring_->Sqe();
-  io_uring_prep_link_timeout(sqe, &slot.timeout, 0);
-  io_uring_sqe_set_data64(sqe, Pack(kTagTimeout, index, slot.generation));
+  io_uring_sqe* timeout = ring_->Sqe();
+  io_uring_prep_link_timeout(timeout, &slot.timeout, 0);
+  io_uring_sqe_set_data64(timeout, Pack(kTagTimeout, index, slot.generation));
 }
 
 void Worker::SubmitWait(size_t index) {

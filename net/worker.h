@@ -79,6 +79,7 @@ class Worker final {
   void SubmitRecv(size_t index);
   void SubmitSend(size_t index);
   void SubmitWait(size_t index);
+  void LinkTimeout(size_t index, io_uring_sqe* sqe);
   void OnFirstRecv(size_t index, int result);
   void OnRecv(size_t index, int result);
   void OnSend(size_t index, int result);

@@ -9,12 +9,12 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engine/console.h"
 #include "engine/virtine.h"
 #include "guest/programs/hello_image.h"
+#include "tools/common/byte_size.h"
 #include "tools/common/flag_names.h"
 
 ABSL_FLAG(std::string, mem, "1M",
@@ -35,38 +35,6 @@ constexpr int kStatusHostError = 1;
 constexpr int kStatusUsage = 2;
 constexpr int kStatusTimeout = 124;  // as timeout(1)
 constexpr int kStatusFault = 125;
-
-absl::StatusOr<uint64_t> ParseSize(const std::string& flag,
-                                   const std::string& text) {
-  uint64_t multiplier = 1;
-  std::string digits = text;
-  if (!digits.empty()) {
-    switch (digits.back()) {
-      case 'K':
-      case 'k':
-        multiplier = 1ull << 10;
-        break;
-      case 'M':
-      case 'm':
-        multiplier = 1ull << 20;
-        break;
-      case 'G':
-      case 'g':
-        multiplier = 1ull << 30;
-        break;
-    }
-    if (multiplier != 1) digits.pop_back();
-  }
-  uint64_t value = 0;
-  bool hex = digits.rfind("0x", 0) == 0 || digits.rfind("0X", 0) == 0;
-  if (!(hex ? absl::SimpleHexAtoi(digits, &value)
-            : absl::SimpleAtoi(digits, &value)) ||
-      value > UINT64_MAX / multiplier) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "--%s=%s is not a size (try 64K, 16M or 0x8000)", flag, text));
-  }
-  return value * multiplier;
-}
 
 absl::StatusOr<VirtineOptions> OptionsFromFlags(const HypercallTable& table) {
   VirtineOptions options;
@@ -130,9 +98,10 @@ int Run(const std::vector<char*>& args, bool demo) {
     return kStatusHostError;
   }
   absl::StatusOr<VirtineOptions> options = OptionsFromFlags(table);
-  absl::StatusOr<uint64_t> memory = ParseSize("mem", absl::GetFlag(FLAGS_mem));
+  absl::StatusOr<uint64_t> memory =
+      ParseByteSize("mem", absl::GetFlag(FLAGS_mem));
   absl::StatusOr<uint64_t> load_address =
-      ParseSize("load_addr", absl::GetFlag(FLAGS_load_addr));
+      ParseByteSize("load_addr", absl::GetFlag(FLAGS_load_addr));
   for (const absl::Status& status :
        {options.status(), memory.status(), load_address.status()}) {
     if (!status.ok()) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "engine/status_macros.h"
 #include "guest/apps/echo/echo_image.h"
@@ -43,35 +42,6 @@ absl::StatusOr<Isolation> ParseIsolation(const std::string& name) {
   if (name == "process") return Isolation::kProcess;
   return absl::InvalidArgumentError(absl::StrFormat(
       "--isolation=%s: expected `virtine`, `none` or `process`", name));
-}
-
-absl::StatusOr<uint64_t> ParseBytes(const std::string& text) {
-  uint64_t multiplier = 1;
-  std::string digits = text;
-  if (!digits.empty()) {
-    switch (digits.back()) {
-      case 'K':
-      case 'k':
-        multiplier = 1ull << 10;
-        break;
-      case 'M':
-      case 'm':
-        multiplier = 1ull << 20;
-        break;
-      case 'G':
-      case 'g':
-        multiplier = 1ull << 30;
-        break;
-    }
-    if (multiplier != 1) digits.pop_back();
-  }
-  uint64_t value = 0;
-  if (!absl::SimpleAtoi(digits, &value) || value == 0 ||
-      value > UINT64_MAX / multiplier) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("`%s` is not a size (try 4M or 65536)", text));
-  }
-  return value * multiplier;
 }
 
 absl::StatusOr<AppPools> MakeAppPools(const AppOptions& options) {

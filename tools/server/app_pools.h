@@ -18,8 +18,6 @@ enum class Isolation { kVirtine, kNone, kProcess };
 
 absl::StatusOr<App> ParseApp(const std::string& name);
 absl::StatusOr<Isolation> ParseIsolation(const std::string& name);
-// "4096", "64K", "16M", "1G".
-absl::StatusOr<uint64_t> ParseBytes(const std::string& text);
 
 struct AppOptions {
   App app = App::kHttp;

@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "engine/status_macros.h"
+#include "tools/common/byte_size.h"
 #include "tools/common/flag_names.h"
 #include "tools/server/app_pools.h"
 
@@ -84,7 +85,7 @@ absl::StatusOr<AppOptions> AppOptionsFromFlags() {
                    ParseIsolation(absl::GetFlag(FLAGS_isolation)));
   std::string mem = absl::GetFlag(FLAGS_mem);
   if (mem != "auto") {
-    ASSIGN_OR_RETURN(app.memory_bytes, ParseBytes(mem));
+    ASSIGN_OR_RETURN(app.memory_bytes, ParseByteSize("mem", mem));
   }
   if (absl::GetFlag(FLAGS_pool) <= 0) {
     return absl::InvalidArgumentError("--pool must be at least 1");
