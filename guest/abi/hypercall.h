@@ -53,18 +53,20 @@
 #define WASP_RESTORE_PAGE 0x7000ull
 
 /* Hypercall numbers. Numbers are never reused. */
-#define WASP_HC_WRITE 1      /* (const void *buf, size_t len) -> bytes written */
-#define WASP_HC_GET_ARG 2    /* (void *buf, size_t cap) -> argument length */
+#define WASP_HC_WRITE 1   /* (const void *buf, size_t len) -> bytes written */
+#define WASP_HC_GET_ARG 2 /* (void *buf, size_t cap) -> argument length */
 #define WASP_HC_SET_RESULT 3 /* (const void *buf, size_t len) -> 0 */
 #define WASP_HC_SNAPSHOT 4   /* (struct wasp_call_area *area) -> 0 */
 /* Sockets: a network virtine serves one connection (see below). */
-#define WASP_HC_RECV 5       /* (void *buf, size_t cap) -> bytes; 0: peer closed */
-#define WASP_HC_SEND 6       /* (const void *buf, size_t len) -> len, all sent */
-#define WASP_HC_SEND_RECV 7  /* (const void *out, size_t out_len,
-                                 void *in, size_t in_cap) -> bytes received */
-#define WASP_HC_GET_CONFIG 8 /* (void *buf, size_t cap) -> config size;
-                                 copies min(cap, size) bytes */
-#define WASP_HC_MAX 63       /* allowlists are 64-bit masks */
+#define WASP_HC_RECV 5 /* (void *buf, size_t cap) -> bytes; 0: peer closed */
+#define WASP_HC_SEND 6 /* (const void *buf, size_t len) -> len, all sent */
+#define WASP_HC_SEND_RECV                \
+  7 /* (const void *out, size_t out_len, \
+        void *in, size_t in_cap) -> bytes received */
+#define WASP_HC_GET_CONFIG                                        \
+  8                    /* (void *buf, size_t cap) -> config size; \
+                           copies min(cap, size) bytes */
+#define WASP_HC_MAX 63 /* allowlists are 64-bit masks */
 
 /*
  * Calls. A guest that has initialised itself calls WASP_HC_SNAPSHOT with the
