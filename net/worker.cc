@@ -6,6 +6,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <optional>
 
@@ -77,6 +78,9 @@ struct Worker::Slot {
   std::optional<int64_t> pending_recv;
   bool started = false;  // the session has its first bytes
   bool responded = false;
+  // A request must arrive whole by then, however the client trickles it in:
+  // the idle timeout counts from the connection's start or last response.
+  absl::Time request_deadline;
   __kernel_timespec timeout = {};
 };
 
@@ -218,6 +222,7 @@ void Worker::Assign(size_t index, UniqueFd socket) {
   slot.pending_recv.reset();
   slot.started = false;
   slot.responded = false;
+  slot.request_deadline = absl::Now() + options_.idle_timeout;
   ++metrics_.connections_open;
   metrics_.pool_in_use = static_cast<int64_t>(pool_->in_use());
   absl::Span<uint8_t> first = slot.session->first_buffer();
@@ -295,7 +300,9 @@ void Worker::SubmitRecv(size_t index) {
                      slot.request.in.size(), 0);
   io_uring_sqe_set_data64(sqe, Pack(slot.started ? kTagRecv : kTagFirstRecv,
                                     index, slot.generation));
-  LinkTimeout(index, sqe);
+  LinkTimeout(
+      index, sqe,
+      std::max(slot.request_deadline - absl::Now(), absl::Milliseconds(1)));
 }
 
 void Worker::SubmitSend(size_t index) {
@@ -306,18 +313,19 @@ void Worker::SubmitSend(size_t index) {
   io_uring_prep_send(sqe, slot.socket.get(), rest.data(), rest.size(),
                      MSG_NOSIGNAL);
   io_uring_sqe_set_data64(sqe, Pack(kTagSend, index, slot.generation));
-  LinkTimeout(index, sqe);
+  LinkTimeout(index, sqe, options_.idle_timeout);
 }
 
-// A client that neither sends nor reads for the idle timeout is cut off:
-// the operation `sqe` completes with -ECANCELED.
-void Worker::LinkTimeout(size_t index, io_uring_sqe* sqe) {
+// A client too slow to send or to read is cut off: the operation `sqe`
+// completes with -ECANCELED after `timeout`.
+void Worker::LinkTimeout(size_t index, io_uring_sqe* sqe,
+                         absl::Duration timeout) {
   Slot& slot = *slots_[index];
   sqe->flags |= IOSQE_IO_LINK;
-  slot.timeout = KernelTimespec(options_.idle_timeout);
-  io_uring_sqe* timeout = ring_->Sqe();
-  io_uring_prep_link_timeout(timeout, &slot.timeout, 0);
-  io_uring_sqe_set_data64(timeout, Pack(kTagTimeout, index, slot.generation));
+  slot.timeout = KernelTimespec(timeout);
+  io_uring_sqe* link = ring_->Sqe();
+  io_uring_prep_link_timeout(link, &slot.timeout, 0);
+  io_uring_sqe_set_data64(link, Pack(kTagTimeout, index, slot.generation));
 }
 
 void Worker::SubmitWait(size_t index) {
@@ -359,6 +367,7 @@ void Worker::OnSend(size_t index, int result) {
   if (slot.sent < slot.request.out.size()) return SubmitSend(index);
   ++metrics_.requests;
   slot.responded = true;
+  slot.request_deadline = absl::Now() + options_.idle_timeout;
   if (slot.request.kind == IoRequest::Kind::kSendRecv) {
     slot.request.kind = IoRequest::Kind::kRecv;
     if (slot.pending_recv) {

@@ -31,7 +31,8 @@ struct WorkerOptions {
   int index = 0;
   int cpu = -1;  // pin to this CPU; -1: do not pin
   size_t queue_limit = 1024;
-  // How long a client may stay silent (or not read) before it is cut off.
+  // How long a client may take to send a whole request (counted from the
+  // connection's start or the last response) or to read a response.
   absl::Duration idle_timeout = absl::Seconds(30);
   // A fault before any response: answer `500 Internal Server Error`.
   bool http_errors = false;
@@ -79,7 +80,7 @@ class Worker final {
   void SubmitRecv(size_t index);
   void SubmitSend(size_t index);
   void SubmitWait(size_t index);
-  void LinkTimeout(size_t index, io_uring_sqe* sqe);
+  void LinkTimeout(size_t index, io_uring_sqe* sqe, absl::Duration timeout);
   void OnFirstRecv(size_t index, int result);
   void OnRecv(size_t index, int result);
   void OnSend(size_t index, int result);

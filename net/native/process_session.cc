@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -70,8 +71,14 @@ class CpuBudget {
 class BlockingHost final : public NativeHost {
  public:
   BlockingHost(const NativeApp& app, int socket,
-               absl::Span<const uint8_t> config, absl::Duration cpu_budget)
-      : app_(app), socket_(socket), config_(config), budget_(cpu_budget) {}
+               absl::Span<const uint8_t> config, absl::Duration io_timeout,
+               absl::Duration cpu_budget)
+      : app_(app),
+        socket_(socket),
+        config_(config),
+        io_timeout_(io_timeout),
+        request_deadline_(absl::Now() + io_timeout),
+        budget_(cpu_budget) {}
 
   long Recv(absl::Span<uint8_t> in) override {
     budget_.Stop();
@@ -80,8 +87,16 @@ class BlockingHost final : public NativeHost {
     return result;
   }
 
+  // A request must arrive whole within the timeout, counted from the start
+  // or the last response, however the client trickles it in.
   long Receive(absl::Span<uint8_t> in) {
     if (in.empty()) return 0;  // as the worker answers an empty receive
+    if (io_timeout_ != absl::InfiniteDuration() &&
+        io_timeout_ > absl::ZeroDuration()) {
+      timeval left = absl::ToTimeval(
+          std::max(request_deadline_ - absl::Now(), absl::Milliseconds(1)));
+      ::setsockopt(socket_, SOL_SOCKET, SO_RCVTIMEO, &left, sizeof left);
+    }
     for (;;) {
       ssize_t n = ::recv(socket_, in.data(), in.size(), 0);
       if (n >= 0) return static_cast<long>(n);
@@ -97,6 +112,7 @@ class BlockingHost final : public NativeHost {
   }
 
   long SendAll(absl::Span<const uint8_t> out) {
+    request_deadline_ = absl::Now() + io_timeout_;
     size_t sent = 0;
     while (sent < out.size()) {
       ssize_t n =
@@ -132,6 +148,8 @@ class BlockingHost final : public NativeHost {
   const NativeApp& app_;
   const int socket_;
   const absl::Span<const uint8_t> config_;
+  const absl::Duration io_timeout_;
+  absl::Time request_deadline_;
   const CpuBudget budget_;
 };
 
@@ -165,7 +183,8 @@ void CloseAllFdsBut(int keep) {
           0) {
     ::_exit(kSetupFailedExit);
   }
-  BlockingHost host(app, socket, config, cpu_budget);
+  BlockingHost host(app, socket, config, absl::DurationFromTimeval(timeout),
+                    cpu_budget);
   ScopedNativeHost scope(&host);
   app.serve();
   ::_exit(0);

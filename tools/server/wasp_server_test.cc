@@ -1,6 +1,7 @@
 // The wasp-server binary as users run it: flags, HTTP over real sockets,
 // the metrics endpoint and SIGTERM, for each isolation.
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -220,6 +221,22 @@ TEST_P(WaspServerTest, AnswersEveryErrorStatus) {
 TEST_P(WaspServerTest, SlowRequestGets408) {
   TcpClient client = Connect();
   ASSERT_TRUE(client.Send("GET / HTTP/1.1\r\nHo").ok());  // then nothing
+  std::string response = Response(client);
+  EXPECT_TRUE(absl::StartsWith(response, "HTTP/1.1 408")) << response;
+}
+
+// Each piece arrives within the idle timeout (1 s), but the request as a
+// whole takes longer: it is answered 408 all the same.
+TEST_P(WaspServerTest, TricklingRequestGets408) {
+  TcpClient client = Connect();
+  ASSERT_TRUE(client.Send("GET / HTTP/1.1\r\n").ok());
+  absl::Time start = absl::Now();
+  for (int i = 0; i < 12; ++i) {  // until the server answers
+    pollfd answer = {.fd = client.fd(), .events = POLLIN, .revents = 0};
+    if (::poll(&answer, 1, 300) > 0) break;
+    if (!client.Send("X-Slow: 1\r\n").ok()) break;
+  }
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(2500));
   std::string response = Response(client);
   EXPECT_TRUE(absl::StartsWith(response, "HTTP/1.1 408")) << response;
 }
