@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# wasp-load against wrk on the same server and load: wasp-server
+# --isolation=none (one worker pinned to CPU 0) is measured by wrk, then by
+# wasp-load, both on CPU 1 with the same connections, threads and duration
+# (keep-alive GET /index.html). Prints requests/s and p99 of each and the
+# ratio wasp-load/wrk; fails if wasp-load reaches less than 90% of wrk, that
+# is if the load generator, not the server, limits the measurement.
+# With ROUNDS > 1 the pair runs that many times, alternating, and the best
+# round of each tool counts: other work on the machine only ever slows a
+# round down.
+# Usage: tools/load/compare_wrk.sh [SECONDS] [CONNECTIONS] [THREADS] [ROUNDS]
+set -euo pipefail
+cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.."
+duration="${1:-5}"
+connections="${2:-32}"
+threads="${3:-1}"
+rounds="${4:-1}"
+if ! command -v wrk >/dev/null; then
+  sudo=()
+  ((EUID == 0)) || sudo=(sudo)
+  "${sudo[@]}" apt-get install -y wrk >&2
+fi
+bazel build -c opt //tools/server:wasp-server //tools/load:wasp-load >&2
+bin="$(bazel info -c opt bazel-bin 2>/dev/null)"
+log="$(mktemp)"
+trap 'rm -f "${log}"; [[ -z "${pid:-}" ]] || kill "${pid}" 2>/dev/null' EXIT
+
+taskset -c 0 "${bin}/tools/server/wasp-server" --app=http --port=0 \
+  --admin-port=-1 --workers=1 --cpus=0 --isolation=none 2>"${log}" &
+pid=$!
+for _ in $(seq 100); do
+  grep -q 'listening on' "${log}" && break
+  sleep 0.1
+done
+port="$(sed -n 's/.*listening on [0-9.]*:\([0-9]*\).*/\1/p' "${log}")"
+[[ -n "${port}" ]] || { cat "${log}" >&2; exit 1; }
+url="http://127.0.0.1:${port}/index.html"
+
+# Prints "requests/s p99_us errors" for one wrk run.
+run_wrk() {
+  taskset -c 1 wrk -t"${threads}" -c"${connections}" -d"${duration}s" \
+    --latency "${url}" | awk '
+    /^Requests\/sec/ { rps = $2 }
+    $1 == "99%" {  # "99%  1.23ms": to microseconds
+      v = $2; unit = v; sub(/^[0-9.]+/, "", unit); sub(/[a-z]+$/, "", v)
+      p99 = v * ((unit == "us") ? 1 : (unit == "ms") ? 1000 : 1e6) }
+    /Socket errors/ { gsub(",", ""); errors += $4 + $6 + $8 + $10 }
+    /Non-2xx/ { errors += $NF }
+    END { printf "%.0f %.0f %d\n", rps, p99, errors }'
+}
+
+# Prints "requests/s p99_us errors" for one wasp-load run.
+run_load() {
+  local json
+  json="$(taskset -c 1 "${bin}/tools/load/wasp-load" --json \
+    --threads="${threads}" --connections="${connections}" \
+    --duration="${duration}s" "${url}")"
+  # KEY's number, inside OBJECT if given: json_number KEY [OBJECT]
+  json_number() {
+    local text="${json}"
+    if [[ -n "${2:-}" ]]; then
+      text="${text#*\"$2\":\{}"
+      text="${text%%\}*}"
+    fi
+    sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" <<<"${text}"
+  }
+  printf '%.0f %s %s\n' "$(json_number requests_per_sec)" \
+    "$(json_number p99 latency_us)" "$(json_number total errors)"
+}
+
+echo "${connections} connections, ${threads} thread(s), ${duration} s," \
+  "keep-alive GET ${url}; server on CPU 0, clients on CPU 1"
+printf '%-6s %-10s %12s %10s %8s\n' round tool requests/s p99_us errors
+best_wrk="0 0 0"
+best_load="0 0 0"
+for round in $(seq "${rounds}"); do
+  result="$(run_wrk)"
+  printf '%-6s %-10s %12s %10s %8s\n' "${round}" wrk ${result}
+  (($(cut -d' ' -f1 <<<"${result}") > $(cut -d' ' -f1 <<<"${best_wrk}"))) &&
+    best_wrk="${result}"
+  result="$(run_load)"
+  printf '%-6s %-10s %12s %10s %8s\n' "${round}" wasp-load ${result}
+  (($(cut -d' ' -f1 <<<"${result}") > $(cut -d' ' -f1 <<<"${best_load}"))) &&
+    best_load="${result}"
+done
+if ((rounds > 1)); then
+  printf '%-6s %-10s %12s %10s %8s\n' best wrk ${best_wrk}
+  printf '%-6s %-10s %12s %10s %8s\n' best wasp-load ${best_load}
+fi
+awk -v a="${best_load%% *}" -v b="${best_wrk%% *}" 'BEGIN {
+  r = b > 0 ? a / b : 0; printf "ratio wasp-load/wrk (requests/s): %.3f\n", r
+  if (r < 0.9) { print "wasp-load reached less than 90% of wrk" > "/dev/stderr"
+                 exit 1 }
+}'

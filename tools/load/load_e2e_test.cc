@@ -1,0 +1,311 @@
+// wasp-load against a real wasp-server (virtines, so /dev/kvm is needed):
+// HTTP and echo, closed and open loop, and the errors it must report.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "tests/testing/kvm.h"
+
+extern char** environ;
+
+namespace wasp::load {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+std::string TempPath(absl::string_view what) {
+  static int counter = 0;
+  return absl::StrCat(::testing::TempDir(), "/", what, "-", getpid(), "-",
+                      counter++);
+}
+
+// Starts `args` with stdout and stderr in files; -1 if it did not start.
+pid_t Spawn(std::vector<std::string> args, const std::string& out,
+            const std::string& err) {
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) !=
+      0) {
+    pid = -1;
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+// wasp-server with its stderr in a file; port() is 0 if it did not start.
+class ServerProcess {
+ public:
+  explicit ServerProcess(const std::string& app) : log_(TempPath("server")) {
+    pid_ = Spawn({"tools/server/wasp-server", "--port=0", "--admin-port=-1",
+                  "--workers=1", "--pool=8", "--isolation=virtine",
+                  absl::StrCat("--app=", app)},
+                 "/dev/null", log_);
+    for (int i = 0; i < 200 && pid_ > 0 && port_ == 0; ++i) {
+      absl::SleepFor(absl::Milliseconds(50));
+      if (waitpid(pid_, nullptr, WNOHANG) == pid_) {  // it gave up
+        pid_ = -1;
+        return;
+      }
+      std::string text = Log();
+      size_t at = text.find("listening on 127.0.0.1:");
+      if (at == std::string::npos) continue;
+      std::string digits = text.substr(at + 23, 5);
+      digits = digits.substr(0, digits.find_first_not_of("0123456789"));
+      (void)absl::SimpleAtoi(digits, &port_);
+    }
+  }
+  ~ServerProcess() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  int port() const { return port_; }
+  std::string Log() const { return ReadFile(log_); }
+
+ private:
+  std::string log_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+struct LoadResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs wasp-load to its end (or kills it after 30 s).
+LoadResult RunLoad(std::vector<std::string> flags) {
+  std::vector<std::string> args = {"tools/load/wasp-load"};
+  args.insert(args.end(), flags.begin(), flags.end());
+  std::string out = TempPath("load-out"), err = TempPath("load-err");
+  LoadResult result;
+  pid_t pid = Spawn(args, out, err);
+  if (pid < 0) return result;
+  int status = 0;
+  for (int i = 0; i < 600; ++i) {
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  if (result.exit_code == -1) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+  result.out = ReadFile(out);
+  result.err = ReadFile(err);
+  return result;
+}
+
+// The number after `"key":` in `json`, searched from the first `"scope":`
+// when a scope is given; -1 if absent.
+double JsonNumber(const std::string& json, const std::string& key,
+                  const std::string& scope = "") {
+  size_t from = 0;
+  if (!scope.empty()) {
+    from = json.find(absl::StrCat("\"", scope, "\":"));
+    if (from == std::string::npos) return -1;
+  }
+  std::string needle = absl::StrCat("\"", key, "\":");
+  size_t at = json.find(needle, from);
+  if (at == std::string::npos) return -1;
+  at += needle.size();
+  size_t end = json.find_first_of(",}", at);
+  double value;
+  if (!absl::SimpleAtod(json.substr(at, end - at), &value)) return -1;
+  return value;
+}
+
+// The invariant every run keeps, plus what a clean run shows.
+void ExpectCleanRun(const LoadResult& run) {
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string& json = run.out;
+  ASSERT_TRUE(absl::StartsWith(json, "{") && absl::EndsWith(json, "}\n"))
+      << json;
+  double requests = JsonNumber(json, "requests");
+  double sent = JsonNumber(json, "sent");
+  double answered = JsonNumber(json, "answered");
+  double errors = JsonNumber(json, "total", "errors");
+  EXPECT_GT(requests, 0) << json;
+  EXPECT_EQ(errors, 0) << json;
+  EXPECT_EQ(sent, answered + errors) << json;
+  EXPECT_GT(JsonNumber(json, "requests_per_sec"), 0) << json;
+  EXPECT_GT(JsonNumber(json, "bytes_per_sec"), 0) << json;
+  EXPECT_GT(JsonNumber(json, "duration_s"), 0) << json;
+  for (const char* p : {"p50", "p90", "p99", "p999", "max"}) {
+    EXPECT_GT(JsonNumber(json, p, "latency_us"), 0) << p << " " << json;
+  }
+  EXPECT_LE(JsonNumber(json, "p50", "latency_us"),
+            JsonNumber(json, "p99", "latency_us"));
+}
+
+using LoadE2eTest = wasp::testing::KvmTest;
+
+TEST_F(LoadE2eTest, HttpKeepAliveClosedLoop) {
+  ServerProcess server("http");
+  ASSERT_NE(server.port(), 0) << server.Log();
+  LoadResult run = RunLoad(
+      {"--duration=1s", "--connections=4", "--json",
+       absl::StrCat("http://127.0.0.1:", server.port(), "/index.html")});
+  ExpectCleanRun(run);
+  EXPECT_EQ(JsonNumber(run.out, "2xx", "status"),
+            JsonNumber(run.out, "answered"));
+}
+
+TEST_F(LoadE2eTest, HttpPipelinedWithDashedFlagsAndTwoThreads) {
+  ServerProcess server("http");
+  ASSERT_NE(server.port(), 0) << server.Log();
+  ExpectCleanRun(RunLoad(
+      {"--duration=1s", "--warmup=200ms", "--connections=4", "--threads=2",
+       "--pipeline=4", "--header=X-Test: 1", "--header", "Accept: */*",
+       "--json",
+       absl::StrCat("http://127.0.0.1:", server.port(), "/hello.txt")}));
+}
+
+TEST_F(LoadE2eTest, HttpConnectionPerRequest) {
+  ServerProcess server("http");
+  ASSERT_NE(server.port(), 0) << server.Log();
+  ExpectCleanRun(RunLoad(
+      {"--duration=1s", "--connections=2", "--keepalive=false", "--json",
+       absl::StrCat("http://127.0.0.1:", server.port(), "/index.html")}));
+}
+
+TEST_F(LoadE2eTest, EchoClosedLoop) {
+  ServerProcess server("echo");
+  ASSERT_NE(server.port(), 0) << server.Log();
+  LoadResult run =
+      RunLoad({"--duration=1s", "--connections=4", "--payload=100", "--json",
+               absl::StrCat("tcp://127.0.0.1:", server.port())});
+  ExpectCleanRun(run);
+  // Every answered request brought its 100 bytes back.
+  EXPECT_EQ(JsonNumber(run.out, "bytes_received"),
+            100 * JsonNumber(run.out, "answered"))
+      << run.out;
+}
+
+TEST_F(LoadE2eTest, OpenLoopSendsTheScheduledRequests) {
+  ServerProcess server("http");
+  ASSERT_NE(server.port(), 0) << server.Log();
+  LoadResult run = RunLoad(
+      {"--duration=1s", "--connections=4", "--rate=400", "--json",
+       absl::StrCat("http://127.0.0.1:", server.port(), "/index.html")});
+  ExpectCleanRun(run);
+  // Requests intended within the second are all sent, however late.
+  EXPECT_NEAR(JsonNumber(run.out, "sent"), 400, 2) << run.out;
+  EXPECT_NE(run.out.find("\"mode\":\"open\""), std::string::npos);
+}
+
+TEST_F(LoadE2eTest, ExactRequestCount) {
+  ServerProcess server("http");
+  ASSERT_NE(server.port(), 0) << server.Log();
+  LoadResult run = RunLoad(
+      {"--requests=300", "--connections=3", "--json",
+       absl::StrCat("http://127.0.0.1:", server.port(), "/index.html")});
+  ExpectCleanRun(run);
+  EXPECT_EQ(JsonNumber(run.out, "sent"), 300) << run.out;
+  EXPECT_EQ(JsonNumber(run.out, "answered"), 300) << run.out;
+}
+
+TEST_F(LoadE2eTest, BadStatusesAreCountedApart) {
+  ServerProcess server("http");
+  ASSERT_NE(server.port(), 0) << server.Log();
+  LoadResult run =
+      RunLoad({"--requests=50", "--connections=2", "--json",
+               absl::StrCat("http://127.0.0.1:", server.port(), "/missing")});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(JsonNumber(run.out, "bad_status", "errors"), 50) << run.out;
+  EXPECT_EQ(JsonNumber(run.out, "4xx", "status"), 50) << run.out;
+  EXPECT_EQ(JsonNumber(run.out, "answered"), 0) << run.out;
+}
+
+// Needs no server: nothing listens on the port.
+TEST(LoadErrorsTest, ConnectErrorsKeepTheInvariant) {
+  int port = 0;
+  {
+    ServerProcess server("echo");  // a port that was free a moment ago
+    port = server.port() != 0 ? server.port() : 1;
+  }
+  LoadResult run = RunLoad({"--duration=300ms", "--connections=2", "--json",
+                            absl::StrCat("tcp://127.0.0.1:", port)});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  double sent = JsonNumber(run.out, "sent");
+  EXPECT_GT(JsonNumber(run.out, "connect", "errors"), 0) << run.out;
+  EXPECT_EQ(JsonNumber(run.out, "answered"), 0) << run.out;
+  EXPECT_EQ(sent, JsonNumber(run.out, "total", "errors")) << run.out;
+}
+
+// A listener that never accepts: connections open (the backlog takes them)
+// but no response ever comes.
+TEST(LoadErrorsTest, SilentServersTimeOut) {
+  int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address = {};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(listen(listener, 16), 0);
+  ASSERT_EQ(
+      getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  LoadResult run = RunLoad(
+      {"--duration=500ms", "--connections=2", "--pipeline=2", "--timeout=100ms",
+       "--json",
+       absl::StrCat("http://127.0.0.1:", ntohs(address.sin_port), "/")});
+  close(listener);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_GT(JsonNumber(run.out, "timeout", "errors"), 0) << run.out;
+  EXPECT_EQ(JsonNumber(run.out, "answered"), 0) << run.out;
+  EXPECT_EQ(JsonNumber(run.out, "sent"), JsonNumber(run.out, "total", "errors"))
+      << run.out;
+}
+
+TEST(LoadErrorsTest, RefusesRemoteTargets) {
+  LoadResult run = RunLoad({"--duration=1s", "http://192.0.2.1:80/"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(run.err, "--allow_remote")) << run.err;
+  EXPECT_TRUE(run.out.empty()) << run.out;
+}
+
+TEST(LoadErrorsTest, RejectsBadFlags) {
+  for (const char* flag : {"--pipeline=0", "--threads=5", "--rate=-1"}) {
+    LoadResult run = RunLoad({flag, "--connections=2", "http://127.0.0.1:1/"});
+    EXPECT_EQ(run.exit_code, 2) << flag;
+    EXPECT_FALSE(run.err.empty()) << flag;
+  }
+}
+
+}  // namespace
+}  // namespace wasp::load

@@ -1,0 +1,486 @@
+#include "tools/load/load_loop.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "engine/status_macros.h"
+#include "engine/unique_fd.h"
+#include "tools/load/http_response.h"
+#include "tools/load/pacer.h"
+
+namespace wasp::load {
+
+int64_t MonotonicNowNs() {
+  timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+}
+
+namespace {
+
+constexpr size_t kReceiveBuffer = 16 * 1024;
+constexpr int64_t kConnectRetryNs = 10'000'000;
+constexpr int64_t kTimeoutCheckNs = 10'000'000;
+constexpr int64_t kCloseWaitNs = 1'000'000'000;
+
+// A request on its way: when it was meant to start (latency counts from
+// there), when it was issued (the timeout counts from there), and whether
+// it falls in the measured window.
+struct InFlight {
+  int64_t intended_ns;
+  int64_t issued_ns;
+  bool counted;
+};
+
+// A fixed-capacity FIFO of the requests in flight on one connection.
+class InFlightQueue {
+ public:
+  explicit InFlightQueue(size_t capacity) : slots_(capacity) {}
+  size_t size() const { return size_; }
+  bool full() const { return size_ == slots_.size(); }
+  const InFlight& front() const { return slots_[head_]; }
+  void push(InFlight request) {
+    slots_[(head_ + size_++) % slots_.size()] = request;
+  }
+  InFlight pop() {
+    InFlight request = slots_[head_];
+    head_ = (head_ + 1) % slots_.size();
+    --size_;
+    return request;
+  }
+
+ private:
+  std::vector<InFlight> slots_;
+  size_t head_ = 0;
+  size_t size_ = 0;
+};
+
+}  // namespace
+
+struct Connection {
+  enum class State { kIdle, kConnecting, kOpen, kClosing };
+
+  Connection(int index, size_t capacity, bool head_requests)
+      : index(index),
+        requests(capacity),
+        parser(head_requests),
+        buffer(kReceiveBuffer) {}
+
+  const int index;
+  uint32_t generation = 0;
+  State state = State::kIdle;
+  UniqueFd fd;
+  int pending_ops = 0;
+  bool send_pending = false;
+  bool recv_pending = false;
+  size_t send_total = 0;
+  size_t send_done = 0;
+  InFlightQueue requests;
+  size_t unsent = 0;  // the newest requests in the queue, not yet sent
+  HttpResponseParser parser;
+  uint64_t echo_received = 0;  // bytes of the oldest echo request
+  std::optional<Pacer> pacer;
+  int64_t retry_at_ns = 0;
+  int64_t wake_ns = 0;
+  std::vector<char> buffer;
+};
+
+LoadLoop::LoadLoop(LoadPlan plan) : plan_(std::move(plan)) {}
+LoadLoop::~LoadLoop() = default;
+
+absl::StatusOr<std::unique_ptr<LoadLoop>> LoadLoop::Create(LoadPlan plan) {
+  if (plan.cpu >= 0) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(plan.cpu, &set);
+    int err = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+    if (err != 0) {
+      return ErrnoError(absl::StrCat("pinning to CPU ", plan.cpu), err);
+    }
+  }
+  auto loop = std::unique_ptr<LoadLoop>(new LoadLoop(std::move(plan)));
+  const LoadPlan& p = loop->plan_;
+  int depth = p.keepalive ? std::max(p.pipeline, 1) : 1;
+  for (int i = 0; i < depth; ++i) loop->batch_ += p.request;
+  unsigned entries = 64;
+  while (entries < 4096 && entries < static_cast<unsigned>(p.connections) * 4) {
+    entries *= 2;
+  }
+  ASSIGN_OR_RETURN(loop->ring_, ClientRing::Create(entries));
+  for (int i = 0; i < p.connections; ++i) {
+    auto c = std::make_unique<Connection>(i, depth, p.head_requests);
+    if (p.rate > 0) {
+      // Connections take turns: together they send at `rate`.
+      double interval = 1e9 * p.total_connections / p.rate;
+      double phase = 1e9 * (p.first_connection + i) / p.rate;
+      c->pacer.emplace(p.start_ns + static_cast<int64_t>(phase), interval);
+    }
+    loop->connections_.push_back(std::move(c));
+  }
+  return loop;
+}
+
+uint64_t LoadLoop::UserData(Op op, const Connection& c) const {
+  return (uint64_t{static_cast<uint8_t>(op)} << 56) |
+         (uint64_t{c.generation & 0xffffff} << 32) |
+         static_cast<uint32_t>(c.index);
+}
+
+void LoadLoop::Issue(Connection& c) {
+  while (!c.requests.full() && !stopping_) {
+    if (plan_.end_ns == 0 ? counted_issued_ >= plan_.requests
+                          : now_ns_ >= plan_.end_ns) {
+      stopping_ = true;
+      break;
+    }
+    int64_t intended = now_ns_;
+    if (c.pacer.has_value()) {
+      if (!c.pacer->Due(now_ns_)) {
+        Wake(c, c.pacer->NextDueNs());
+        break;
+      }
+      intended = c.pacer->Take(now_ns_);
+    }
+    bool counted = intended >= plan_.measure_start_ns;
+    c.requests.push({intended, now_ns_, counted});
+    ++c.unsent;
+    if (counted) {
+      ++stats_.sent;
+      ++counted_issued_;
+    }
+  }
+}
+
+void LoadLoop::Pump(Connection& c) {
+  if (c.state == Connection::State::kClosing) return;
+  if (c.retry_at_ns > now_ns_) {
+    Wake(c, c.retry_at_ns);
+    return;
+  }
+  Issue(c);
+  if (c.requests.size() == 0) return;
+  switch (c.state) {
+    case Connection::State::kIdle:
+      StartConnect(c);
+      break;
+    case Connection::State::kOpen:
+      if (!c.send_pending && c.unsent > 0) StartSend(c);
+      if (!c.recv_pending && c.requests.size() > c.unsent) StartRecv(c);
+      break;
+    default:
+      break;
+  }
+}
+
+void LoadLoop::StartConnect(Connection& c) {
+  int fd =
+      socket(plan_.address.storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    c.retry_at_ns = now_ns_ + kConnectRetryNs;  // before Fail pumps again
+    Fail(c, ErrorKind::kConnect);
+    return;
+  }
+  c.fd.reset(fd);
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  io_uring_sqe* sqe = ring_->Sqe();
+  io_uring_prep_connect(sqe, fd, plan_.address.get(), plan_.address.length);
+  io_uring_sqe_set_data64(sqe, UserData(Op::kConnect, c));
+  c.state = Connection::State::kConnecting;
+  ++c.pending_ops;
+}
+
+void LoadLoop::StartSend(Connection& c) {
+  if (c.send_total == 0) {
+    c.send_total = c.unsent * plan_.request.size();
+    c.send_done = 0;
+    c.unsent = 0;
+  }
+  io_uring_sqe* sqe = ring_->Sqe();
+  io_uring_prep_send(sqe, c.fd.get(), batch_.data() + c.send_done,
+                     c.send_total - c.send_done, MSG_NOSIGNAL);
+  io_uring_sqe_set_data64(sqe, UserData(Op::kSend, c));
+  c.send_pending = true;
+  ++c.pending_ops;
+}
+
+void LoadLoop::StartRecv(Connection& c) {
+  io_uring_sqe* sqe = ring_->Sqe();
+  io_uring_prep_recv(sqe, c.fd.get(), c.buffer.data(), c.buffer.size(), 0);
+  // The response is rarely there yet: wait for it rather than try first.
+  sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
+  io_uring_sqe_set_data64(sqe, UserData(Op::kRecv, c));
+  c.recv_pending = true;
+  ++c.pending_ops;
+}
+
+void LoadLoop::OnCompletion(const io_uring_cqe& cqe) {
+  auto op = static_cast<Op>(cqe.user_data >> 56);
+  auto index = static_cast<uint32_t>(cqe.user_data);
+  auto generation = static_cast<uint32_t>(cqe.user_data >> 32) & 0xffffff;
+  if (op == Op::kCancel || index >= connections_.size()) return;
+  Connection& c = *connections_[index];
+  if (generation != (c.generation & 0xffffff)) return;  // an older socket
+  --c.pending_ops;
+  if (op == Op::kSend) c.send_pending = false;
+  if (op == Op::kRecv) c.recv_pending = false;
+  if (c.state == Connection::State::kClosing) {
+    if (c.pending_ops == 0) OnClosed(c);
+    return;
+  }
+  switch (op) {
+    case Op::kConnect:
+      OnConnect(c, cqe.res);
+      break;
+    case Op::kSend:
+      OnSend(c, cqe.res);
+      break;
+    case Op::kRecv:
+      OnRecv(c, cqe.res);
+      break;
+    default:
+      break;
+  }
+}
+
+void LoadLoop::OnConnect(Connection& c, int res) {
+  if (res < 0) {
+    c.retry_at_ns = now_ns_ + kConnectRetryNs;  // before Fail pumps again
+    Fail(c, ErrorKind::kConnect);
+    return;
+  }
+  c.state = Connection::State::kOpen;
+  Pump(c);
+}
+
+void LoadLoop::OnSend(Connection& c, int res) {
+  if (res < 0) {
+    Fail(c, ErrorKind::kReset);
+    return;
+  }
+  if (now_ns_ >= plan_.measure_start_ns) stats_.bytes_sent += res;
+  c.send_done += res;
+  if (c.send_done < c.send_total) {
+    StartSend(c);  // the rest of a short send
+    return;
+  }
+  c.send_total = 0;
+  Pump(c);
+}
+
+void LoadLoop::OnRecv(Connection& c, int res) {
+  if (res < 0) {
+    Fail(c, ErrorKind::kReset);
+    return;
+  }
+  if (res == 0) {
+    OnEndOfStream(c);
+    return;
+  }
+  if (now_ns_ >= plan_.measure_start_ns) stats_.bytes_received += res;
+  if (plan_.protocol == Protocol::kHttp) {
+    OnHttpBytes(c, c.buffer.data(), static_cast<size_t>(res));
+  } else {
+    OnEchoBytes(c, static_cast<size_t>(res));
+  }
+  if (c.state != Connection::State::kOpen) return;
+  if (!plan_.keepalive && c.requests.size() == 0) {
+    Close(c);  // one connection per request
+    return;
+  }
+  Pump(c);
+}
+
+void LoadLoop::OnHttpBytes(Connection& c, const char* data, size_t size) {
+  absl::string_view rest(data, size);
+  while (!rest.empty()) {
+    if (c.requests.size() <= c.unsent) {
+      Fail(c, ErrorKind::kMalformed);  // a response nobody asked for
+      return;
+    }
+    absl::StatusOr<HttpResponseParser::Progress> progress =
+        c.parser.Parse(rest);
+    if (!progress.ok()) {
+      Fail(c, ErrorKind::kMalformed);
+      return;
+    }
+    rest.remove_prefix(progress->consumed);
+    if (!progress->complete) continue;
+    Complete(c, c.parser.response().status);
+    if (!c.parser.response().keep_alive) {
+      // The server closes: what else is in flight will not be answered.
+      Fail(c, ErrorKind::kShortRead);
+      return;
+    }
+  }
+}
+
+void LoadLoop::OnEchoBytes(Connection& c, size_t size) {
+  c.echo_received += size;
+  const uint64_t payload = plan_.request.size();
+  while (c.echo_received >= payload && c.requests.size() > c.unsent) {
+    c.echo_received -= payload;
+    Complete(c, 200);
+  }
+  if (c.echo_received > 0 && c.requests.size() == c.unsent) {
+    Fail(c, ErrorKind::kMalformed);  // more bytes than were sent
+  }
+}
+
+void LoadLoop::OnEndOfStream(Connection& c) {
+  if (plan_.protocol == Protocol::kHttp) {
+    absl::StatusOr<bool> ended = c.parser.Finish();
+    if (ended.ok() && *ended && c.requests.size() > c.unsent) {
+      Complete(c, c.parser.response().status);
+    }
+  }
+  Fail(c, ErrorKind::kShortRead);
+}
+
+void LoadLoop::Complete(Connection& c, int status) {
+  InFlight request = c.requests.pop();
+  if (!request.counted) return;
+  stats_.last_done_ns = now_ns_;
+  ++stats_.status_classes[status >= 100 && status < 600 ? status / 100 : 0];
+  if (status < 200 || status > 299) {
+    ++stats_.error(ErrorKind::kBadStatus);
+    return;
+  }
+  ++stats_.answered;
+  stats_.latency.Record((now_ns_ - request.intended_ns + 500) / 1000);
+}
+
+void LoadLoop::Fail(Connection& c, ErrorKind kind) {
+  while (c.requests.size() > 0) {
+    if (c.requests.pop().counted) {
+      ++stats_.error(kind);
+      stats_.last_done_ns = now_ns_;
+    }
+  }
+  c.unsent = 0;
+  c.send_total = 0;
+  Close(c);
+}
+
+void LoadLoop::Close(Connection& c) {
+  c.parser = HttpResponseParser(plan_.head_requests);
+  c.echo_received = 0;
+  if (c.pending_ops == 0) {
+    OnClosed(c);
+    return;
+  }
+  c.state = Connection::State::kClosing;
+  io_uring_sqe* sqe = ring_->Sqe();
+  io_uring_prep_cancel_fd(sqe, c.fd.get(), IORING_ASYNC_CANCEL_ALL);
+  io_uring_sqe_set_data64(sqe, UserData(Op::kCancel, c));
+}
+
+void LoadLoop::OnClosed(Connection& c) {
+  c.fd.reset();
+  ++c.generation;
+  c.state = Connection::State::kIdle;
+  c.send_pending = c.recv_pending = false;
+  if (c.requests.size() > 0 || !stopping_) Pump(c);
+}
+
+void LoadLoop::Wake(Connection& c, int64_t at_ns) {
+  if (c.wake_ns != 0 && c.wake_ns <= at_ns) return;
+  c.wake_ns = at_ns;
+  wakes_.push({at_ns, c.index});
+}
+
+void LoadLoop::RunDueWakes() {
+  while (!wakes_.empty() && wakes_.top().first <= now_ns_) {
+    auto [at, index] = wakes_.top();
+    wakes_.pop();
+    Connection& c = *connections_[index];
+    if (c.wake_ns != at) continue;  // superseded by an earlier one
+    c.wake_ns = 0;
+    Pump(c);
+  }
+}
+
+void LoadLoop::CheckTimeouts() {
+  if (now_ns_ < next_timeout_check_ns_) return;
+  next_timeout_check_ns_ = now_ns_ + kTimeoutCheckNs;
+  for (auto& c : connections_) {
+    if (c->requests.size() > 0 &&
+        now_ns_ - c->requests.front().issued_ns >= plan_.timeout_ns) {
+      Fail(*c, ErrorKind::kTimeout);
+    }
+  }
+}
+
+bool LoadLoop::Finished() const {
+  if (!stopping_) return false;
+  for (const auto& c : connections_) {
+    if (c->requests.size() > 0) return false;
+  }
+  return true;
+}
+
+int64_t LoadLoop::NextDeadlineNs() const {
+  int64_t next = next_timeout_check_ns_;
+  if (!wakes_.empty()) next = std::min(next, wakes_.top().first);
+  if (!stopping_ && plan_.end_ns != 0) next = std::min(next, plan_.end_ns);
+  return next;
+}
+
+absl::Status LoadLoop::Run() {
+  // Every thread starts at the same time.
+  timespec start = {.tv_sec = plan_.start_ns / 1'000'000'000,
+                    .tv_nsec = plan_.start_ns % 1'000'000'000};
+  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &start, nullptr) ==
+         EINTR) {
+  }
+  now_ns_ = MonotonicNowNs();
+  next_timeout_check_ns_ = now_ns_ + kTimeoutCheckNs;
+  for (auto& c : connections_) Pump(*c);
+  while (!Finished()) {
+    RETURN_IF_ERROR(ring_->SubmitAndWait(NextDeadlineNs() - now_ns_));
+    now_ns_ = MonotonicNowNs();
+    ring_->ForEachCompletion(
+        [this](const io_uring_cqe& cqe) { OnCompletion(cqe); });
+    if (plan_.end_ns != 0 && now_ns_ >= plan_.end_ns) stopping_ = true;
+    RunDueWakes();
+    CheckTimeouts();
+    answered_so_far_.store(stats_.answered, std::memory_order_relaxed);
+    errors_so_far_.store(stats_.error_total(), std::memory_order_relaxed);
+  }
+  for (const auto& c : connections_) {
+    stats_.late_sends += c->pacer.has_value() ? c->pacer->late_sends() : 0;
+    stats_.max_send_lag_ns =
+        std::max(stats_.max_send_lag_ns,
+                 c->pacer.has_value() ? c->pacer->max_lag_ns() : int64_t{0});
+  }
+  return CloseAll();
+}
+
+absl::Status LoadLoop::CloseAll() {
+  for (auto& c : connections_) {
+    if (c->state != Connection::State::kClosing && c->fd.valid()) Close(*c);
+  }
+  int64_t give_up = now_ns_ + kCloseWaitNs;
+  auto busy = [this] {
+    return std::any_of(connections_.begin(), connections_.end(),
+                       [](const auto& c) { return c->pending_ops > 0; });
+  };
+  while (busy() && now_ns_ < give_up) {
+    RETURN_IF_ERROR(ring_->SubmitAndWait(give_up - now_ns_));
+    now_ns_ = MonotonicNowNs();
+    ring_->ForEachCompletion(
+        [this](const io_uring_cqe& cqe) { OnCompletion(cqe); });
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace wasp::load
