@@ -9,13 +9,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "engine/status_macros.h"
-#include "engine/unique_fd.h"
-#include "tools/load/http_response.h"
-#include "tools/load/pacer.h"
+#include "tools/load/connection.h"
 
 namespace wasp::load {
 
@@ -27,72 +24,11 @@ int64_t MonotonicNowNs() {
 
 namespace {
 
-constexpr size_t kReceiveBuffer = 16 * 1024;
 constexpr int64_t kConnectRetryNs = 10'000'000;
 constexpr int64_t kTimeoutCheckNs = 10'000'000;
 constexpr int64_t kCloseWaitNs = 1'000'000'000;
 
-// A request on its way: when it was meant to start (latency counts from
-// there), when it was issued (the timeout counts from there), and whether
-// it falls in the measured window.
-struct InFlight {
-  int64_t intended_ns;
-  int64_t issued_ns;
-  bool counted;
-};
-
-// A fixed-capacity FIFO of the requests in flight on one connection.
-class InFlightQueue {
- public:
-  explicit InFlightQueue(size_t capacity) : slots_(capacity) {}
-  size_t size() const { return size_; }
-  bool full() const { return size_ == slots_.size(); }
-  const InFlight& front() const { return slots_[head_]; }
-  void push(InFlight request) {
-    slots_[(head_ + size_++) % slots_.size()] = request;
-  }
-  InFlight pop() {
-    InFlight request = slots_[head_];
-    head_ = (head_ + 1) % slots_.size();
-    --size_;
-    return request;
-  }
-
- private:
-  std::vector<InFlight> slots_;
-  size_t head_ = 0;
-  size_t size_ = 0;
-};
-
 }  // namespace
-
-struct Connection {
-  enum class State { kIdle, kConnecting, kOpen, kClosing };
-
-  Connection(int index, size_t capacity, bool head_requests)
-      : index(index),
-        requests(capacity),
-        parser(head_requests),
-        buffer(kReceiveBuffer) {}
-
-  const int index;
-  uint32_t generation = 0;
-  State state = State::kIdle;
-  UniqueFd fd;
-  int pending_ops = 0;
-  bool send_pending = false;
-  bool recv_pending = false;
-  size_t send_total = 0;
-  size_t send_done = 0;
-  InFlightQueue requests;
-  size_t unsent = 0;  // the newest requests in the queue, not yet sent
-  HttpResponseParser parser;
-  uint64_t echo_received = 0;  // bytes of the oldest echo request
-  std::optional<Pacer> pacer;
-  int64_t retry_at_ns = 0;
-  int64_t wake_ns = 0;
-  std::vector<char> buffer;
-};
 
 LoadLoop::LoadLoop(LoadPlan plan) : plan_(std::move(plan)) {}
 LoadLoop::~LoadLoop() = default;
@@ -166,11 +102,17 @@ void LoadLoop::Pump(Connection& c) {
     Wake(c, c.retry_at_ns);
     return;
   }
+  if (c.state == Connection::State::kIdle && plan_.keepalive) {
+    // Connect first: a request's latency does not include the connect.
+    if (!stopping_) StartConnect(c);
+    return;
+  }
+  if (c.state == Connection::State::kConnecting) return;
   Issue(c);
   if (c.requests.size() == 0) return;
   switch (c.state) {
     case Connection::State::kIdle:
-      StartConnect(c);
+      StartConnect(c);  // a connection per request
       break;
     case Connection::State::kOpen:
       if (!c.send_pending && c.unsent > 0) StartSend(c);
@@ -185,8 +127,7 @@ void LoadLoop::StartConnect(Connection& c) {
   int fd =
       socket(plan_.address.storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {
-    c.retry_at_ns = now_ns_ + kConnectRetryNs;  // before Fail pumps again
-    Fail(c, ErrorKind::kConnect);
+    ConnectFailed(c);
     return;
   }
   c.fd.reset(fd);
@@ -196,6 +137,7 @@ void LoadLoop::StartConnect(Connection& c) {
   io_uring_prep_connect(sqe, fd, plan_.address.get(), plan_.address.length);
   io_uring_sqe_set_data64(sqe, UserData(Op::kConnect, c));
   c.state = Connection::State::kConnecting;
+  c.connect_started_ns = now_ns_;
   ++c.pending_ops;
 }
 
@@ -254,12 +196,18 @@ void LoadLoop::OnCompletion(const io_uring_cqe& cqe) {
 
 void LoadLoop::OnConnect(Connection& c, int res) {
   if (res < 0) {
-    c.retry_at_ns = now_ns_ + kConnectRetryNs;  // before Fail pumps again
-    Fail(c, ErrorKind::kConnect);
+    ConnectFailed(c);
     return;
   }
   c.state = Connection::State::kOpen;
   Pump(c);
+}
+
+void LoadLoop::ConnectFailed(Connection& c) {
+  c.retry_at_ns = now_ns_ + kConnectRetryNs;  // before Fail pumps again
+  // The requests this connection would send now cannot go out.
+  Issue(c);
+  Fail(c, ErrorKind::kConnect);
 }
 
 void LoadLoop::OnSend(Connection& c, int res) {
@@ -413,8 +361,11 @@ void LoadLoop::CheckTimeouts() {
   if (now_ns_ < next_timeout_check_ns_) return;
   next_timeout_check_ns_ = now_ns_ + kTimeoutCheckNs;
   for (auto& c : connections_) {
-    if (c->requests.size() > 0 &&
-        now_ns_ - c->requests.front().issued_ns >= plan_.timeout_ns) {
+    if (c->state == Connection::State::kConnecting &&
+        now_ns_ - c->connect_started_ns >= plan_.timeout_ns) {
+      ConnectFailed(*c);
+    } else if (c->requests.size() > 0 &&
+               now_ns_ - c->requests.front().issued_ns >= plan_.timeout_ns) {
       Fail(*c, ErrorKind::kTimeout);
     }
   }

@@ -80,6 +80,7 @@ class LoadLoop final {
   void StartSend(Connection& c);
   void StartRecv(Connection& c);
   void OnConnect(Connection& c, int res);
+  void ConnectFailed(Connection& c);
   void OnSend(Connection& c, int res);
   void OnRecv(Connection& c, int res);
   void OnHttpBytes(Connection& c, const char* data, size_t size);
