@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# make_artifacts.sh without KVM or Bazel: --help, and --from-data on a small
+# Google Benchmark CSV (context lines first, as Google Benchmark writes it)
+# derives the figures' data, a README and artifacts.tar.
+set -euo pipefail
+
+script="tools/artifacts/make_artifacts.sh"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+bash -n "${script}" || fail "syntax"
+"${script}" --help | grep -q -- '--from-data' || fail "--help"
+if "${script}" --bogus >/dev/null 2>&1; then fail "--bogus accepted"; fi
+
+out="${TEST_TMPDIR:-$(mktemp -d)}/artifacts"
+mkdir -p "${out}/data"
+cat >"${out}/data/engine.csv" <<'CSV'
+2026-11-27T07:23:16+00:00
+Running engine_bench
+***WARNING*** Library was built as DEBUG. Timings may be affected.
+name,iterations,real_time,cpu_time,time_unit,bytes_per_second,items_per_second,label,error_occurred,error_message
+"BM_RawExitRoundTrip/min_time:1.000",60689,22600,23582.2,ns,,,,,
+"BM_ForkWaitpid/min_time:1.000",1000,0.969,0.5,ms,,,,,
+"BM_CachedSquareCall/min_time:1.000",1000,29.8,29,us,,,,,
+"BM_CachedSquareCallReset/1/64/min_time:0.500",100,30400,30000,ns,,,"copy, 64 KiB writable",,
+"BM_FibNative/20/min_time:0.500",100,13100,13100,ns,,,,,
+"BM_FibVirtine/20/0/min_time:0.500",100,68100,60000,ns,,,"no snapshot",,
+"BM_FibVirtine/20/1/min_time:0.500",100,61200,60000,ns,,,"snapshot",,
+"BM_ImageSizeCachedSquare/4/min_time:1.000",100,30500,30000,ns,,,"5 KiB image",,
+"BM_ImageSizeCachedSquare/65536/min_time:1.000",100,28800,28000,ns,,,"64 MiB image",,
+CSV
+printf 'cpu,"Test CPU"\ntsc_mhz,2445.4\n' >"${out}/data/paper_modes_machine.csv"
+
+"${script}" --from-data "${out}" --no-plots 2>/dev/null
+
+grep -qx 'exit round trip (reused VM),22.600' "${out}/data/fig8.csv" ||
+  fail "fig8.csv: $(cat "${out}/data/fig8.csv")"
+grep -qx 'fork+waitpid,969.000' "${out}/data/fig8.csv" || fail "fig8 ms"
+grep -qx 'virtine: cached call,29.800' "${out}/data/fig8.csv" || fail "fig8 us"
+grep -qx '20,13.100,68.100,61.200' "${out}/data/fig11.csv" ||
+  fail "fig11.csv: $(cat "${out}/data/fig11.csv")"
+grep -qx '15,,,' "${out}/data/fig11.csv" || fail "fig11 missing n"
+[[ "$(cat "${out}/data/fig12.csv")" == $'image_kib,cached_call_us\n4,30.500\n65536,28.800' ]] ||
+  fail "fig12.csv: $(cat "${out}/data/fig12.csv")"
+grep -q '2445.4 MHz' "${out}/README.md" || fail "README has no TSC"
+tar -tf "${out}/artifacts.tar" | grep -qx 'data/fig8.csv' || fail "tar"
+tar -tf "${out}/artifacts.tar" | grep -qx 'README.md' || fail "tar README"
+echo PASS
