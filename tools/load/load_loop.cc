@@ -408,10 +408,14 @@ absl::Status LoadLoop::Run() {
     errors_so_far_.store(stats_.error_total(), std::memory_order_relaxed);
   }
   for (const auto& c : connections_) {
-    stats_.late_sends += c->pacer.has_value() ? c->pacer->late_sends() : 0;
+    if (!c->pacer.has_value()) continue;
+    stats_.late_sends += c->pacer->late_sends();
     stats_.max_send_lag_ns =
-        std::max(stats_.max_send_lag_ns,
-                 c->pacer.has_value() ? c->pacer->max_lag_ns() : int64_t{0});
+        std::max(stats_.max_send_lag_ns, c->pacer->max_lag_ns());
+    // Due before the end but never sent: the schedule was not kept.
+    if (plan_.end_ns != 0) {
+      stats_.backlog_at_end += c->pacer->Backlog(plan_.end_ns - 1);
+    }
   }
   return CloseAll();
 }

@@ -42,6 +42,9 @@ struct LoadStats {
   // largest delay.
   uint64_t late_sends = 0;
   int64_t max_send_lag_ns = 0;
+  // Open loop: requests due before the end that never went out because
+  // their connection was still waiting for earlier responses.
+  uint64_t backlog_at_end = 0;
   // When the last counted request ended (for --requests runs).
   int64_t last_done_ns = 0;
   LatencyHistogram latency;
@@ -63,6 +66,7 @@ struct LoadStats {
     bytes_sent += other.bytes_sent;
     bytes_received += other.bytes_received;
     late_sends += other.late_sends;
+    backlog_at_end += other.backlog_at_end;
     max_send_lag_ns = std::max(max_send_lag_ns, other.max_send_lag_ns);
     last_done_ns = std::max(last_done_ns, other.last_done_ns);
     latency.Merge(other.latency);

@@ -147,8 +147,10 @@ std::string JsonReport(const RunInfo& run, const LoadStats& stats) {
                       PerSecond(stats.bytes_received, seconds),
                       stats.bytes_received, stats.bytes_sent),
       "\"latency_us\":", JsonLatency(stats.latency),
-      absl::StrFormat(",\"late_sends\":%d,\"max_send_lag_us\":%d,",
-                      stats.late_sends, stats.max_send_lag_ns / 1000),
+      absl::StrFormat(",\"late_sends\":%d,\"max_send_lag_us\":%d,"
+                      "\"backlog_at_end\":%d,",
+                      stats.late_sends, stats.max_send_lag_ns / 1000,
+                      stats.backlog_at_end),
       "\"histogram\":", JsonHistogram(stats.latency), "}");
 }
 
@@ -189,9 +191,10 @@ std::string TextReport(const RunInfo& run, const LoadStats& stats) {
   if (run.rate > 0) {
     absl::StrAppendFormat(&out,
                           "  pacing     %d sends more than 1 ms late, the "
-                          "latest by %s\n",
+                          "latest by %s; %d due but never sent\n",
                           stats.late_sends,
-                          FormatMicros(stats.max_send_lag_ns / 1000.0));
+                          FormatMicros(stats.max_send_lag_ns / 1000.0),
+                          stats.backlog_at_end);
   }
   AppendCoarseHistogram(stats.latency, &out);
   return out;
