@@ -327,6 +327,8 @@ void LoadLoop::Close(Connection& c) {
     return;
   }
   c.state = Connection::State::kClosing;
+  // Ends a pending send or receive even where cancel_fd is not supported.
+  shutdown(c.fd.get(), SHUT_RDWR);
   io_uring_sqe* sqe = ring_->Sqe();
   io_uring_prep_cancel_fd(sqe, c.fd.get(), IORING_ASYNC_CANCEL_ALL);
   io_uring_sqe_set_data64(sqe, UserData(Op::kCancel, c));
