@@ -460,12 +460,14 @@ absl::StatusOr<absl::Span<uint8_t>> Virtine::call_argument_buffer() {
 
 absl::StatusOr<Exit> Virtine::start_call(size_t length, absl::Time deadline) {
   RETURN_IF_ERROR(CheckReady());
-  if (!call_.area()) {
+  if (length > 0 && !call_.area()) {
     return absl::FailedPreconditionError(
-        "start_call() on a virtine without a call area");
+        "start_call() with an argument on a virtine without a call area");
   }
-  CallChannel::Range written = call_.CommitArgument(memory_, length);
-  memory_reset_->NoteHostWrite(written.address, written.length);
+  if (call_.area()) {
+    CallChannel::Range written = call_.CommitArgument(memory_, length);
+    memory_reset_->NoteHostWrite(written.address, written.length);
+  }
   return run(deadline);
 }
 

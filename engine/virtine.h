@@ -115,7 +115,8 @@ class Virtine final {
   // filled (by a socket, say) before start_call(). FailedPrecondition if the
   // guest registered no call area.
   absl::StatusOr<absl::Span<uint8_t>> call_argument_buffer();
-  // call() for `length` argument bytes already in call_argument_buffer().
+  // call() for `length` argument bytes already in call_argument_buffer()
+  // (0 without a call area: the guest then receives its argument itself).
   absl::StatusOr<Exit> start_call(size_t length, absl::Time deadline);
 
   // The host wrote guest memory itself (a socket receive into a guest

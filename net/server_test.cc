@@ -212,6 +212,18 @@ TEST_P(IsolatingServerTest, FaultsAndLoopsEndOnlyTheirConnection) {
 
 // With an HTTP app, a connection whose guest dies before answering gets a
 // 500 (the worker did all its I/O, so it knows nothing was sent).
+// WASP_NO_SNAPSHOT: every connection boots the app from its image.
+TEST_P(VirtineServerTest, ServesWithoutSnapshots) {
+  ::setenv("WASP_NO_SNAPSHOT", "1", 1);
+  StartServer(EchoApp(), {.pool = 1});
+  ::unsetenv("WASP_NO_SNAPSHOT");
+  for (int i = 0; i < 3; ++i) {
+    TcpClient client = Connect();
+    EXPECT_EQ(Echo(client, "boot " + std::to_string(i)),
+              "boot " + std::to_string(i));
+  }
+}
+
 TEST_P(VirtineServerTest, FaultBeforeAnyResponseGets500ForHttp) {
   StartServer(HostileApp(), {.http_errors = true});
   TcpClient client = Connect();

@@ -34,6 +34,9 @@ class VirtineSession final : public Session {
   Virtine* virtine() const { return virtine_; }
 
   absl::Span<uint8_t> first_buffer() override {
+    // Without a snapshot the guest boots for every connection and its
+    // start-up would wipe bytes received early: it receives them itself.
+    if (!virtine_->has_snapshot()) return {};
     auto buffer = virtine_->call_argument_buffer();
     return buffer.ok() ? *buffer : absl::Span<uint8_t>();
   }
