@@ -2,7 +2,8 @@
 # per group (its label first) and one column per series; "?" is missing.
 # Writes outbase.png and outbase.svg. Variables, set with gnuplot -e:
 # datafile, outbase, title_text, xlabel_text, ylabel_text, ncols (columns
-# in the file), logy (0 or 1), fmt (printf format of the bar labels).
+# in the file), logy (0 or 1), fmt (printf format of the bar labels) and
+# labelscale (the labels show value / labelscale).
 set datafile separator "\t"
 set datafile missing "?"
 # The header line names the series, in every plot (also the labels).
@@ -43,7 +44,7 @@ do for [t in "png svg"] {
   plot for [j = 2:ncols] datafile using j:xtic(1) title columnheader(j) \
          lc rgb word(palette_colors, j - 1), \
        for [j = 2:ncols] datafile \
-         using ($0 + (j - 2 - (series - 1) / 2.0) / (series + gap)):(column(j)):(sprintf(fmt, column(j))) \
+         using ($0 + (j - 2 - (series - 1) / 2.0) / (series + gap)):(column(j)):(sprintf(fmt, column(j) / labelscale)) \
          with labels offset 0,0.7 font ",8" notitle
   unset output
 }
