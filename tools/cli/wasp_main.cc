@@ -130,6 +130,7 @@ int Main(int argc, char** argv) {
       "  wasp demo     runs a built-in demo virtine\n\n"
       "Exit status: the guest's exit code; 124 on timeout, 125 on a guest "
       "fault, 1 on a host error, 2 on bad usage.");
+  ListToolFlagsInHelp();
   UnderscoreFlagNames(argc, argv);
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   std::string command = args.size() > 1 ? args[1] : "";

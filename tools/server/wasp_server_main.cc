@@ -34,7 +34,8 @@ ABSL_FLAG(std::string, mem, "auto",
 ABSL_FLAG(absl::Duration, cpu_budget, absl::Milliseconds(100),
           "CPU time a virtine may use between two socket operations");
 ABSL_FLAG(absl::Duration, idle_timeout, absl::Seconds(30),
-          "how long a client may stay silent or not read");
+          "how long a client may take to send a whole request (from the "
+          "connection's start or the last response) or to read a response");
 ABSL_FLAG(std::string, docroot, "",
           "directory served by the HTTP app (copied into guest memory before "
           "the snapshot); default: a built-in sample site");
@@ -101,7 +102,9 @@ int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "serves echo or HTTP, one virtine per connection.\n"
       "  wasp-server [--app=http|echo] [--port=8080] [--isolation=virtine] "
-      "...\nSIGINT/SIGTERM: stop accepting, finish, exit 0.");
+      "...\nSIGINT/SIGTERM: stop accepting, finish, exit 0. Flags may be "
+      "written with dashes too (--cpu-budget=50ms).");
+  ListToolFlagsInHelp();
   UnderscoreFlagNames(argc, argv);
   absl::ParseCommandLine(argc, argv);
   // Only the main thread takes SIGINT/SIGTERM; threads inherit the mask.
