@@ -1,6 +1,9 @@
 #include "engine/budget.h"
 
 #include <signal.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <mutex>
@@ -70,16 +73,10 @@ class Watchdog {
  private:
   Watchdog() = default;
 
-  // Kicks every expired budget; returns whether any budget is armed.
+  // Kicks every run over budget; returns whether any budget is armed.
   bool Scan() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    int64_t now = absl::ToUnixNanos(absl::Now());
     bool armed = false;
-    for (RunBudget* budget : budgets_) {
-      int64_t deadline = budget->deadline_ns();
-      if (deadline == 0) continue;
-      armed = true;
-      if (now >= deadline) budget->Kick();
-    }
+    for (RunBudget* budget : budgets_) armed |= budget->Check();
     return armed;
   }
 
@@ -120,6 +117,21 @@ class Watchdog {
 
 int BudgetSignal() { return SIGRTMIN + 2; }
 
+// The kernel's id of the calling thread, asked once per thread.
+pid_t CurrentTid() {
+  thread_local const pid_t tid = static_cast<pid_t>(::syscall(SYS_gettid));
+  return tid;
+}
+
+// CPU time of thread `tid` (Linux's per-thread CPU clock); -1 if it is gone.
+int64_t ThreadCpuNs(pid_t tid) {
+  constexpr clockid_t kPerThreadSched = 6;  // CPUCLOCK_PERTHREAD | SCHED
+  clockid_t clock = (~static_cast<clockid_t>(tid) << 3) | kPerThreadSched;
+  timespec ts;
+  if (::clock_gettime(clock, &ts) != 0) return -1;
+  return ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
 RunBudget::RunBudget(kvm_run* run) : run_(run) {
   InstallSignalHandler();
   Watchdog::Get().Register(this);
@@ -127,18 +139,36 @@ RunBudget::RunBudget(kvm_run* run) : run_(run) {
 
 RunBudget::~RunBudget() { Watchdog::Get().Unregister(this); }
 
-void RunBudget::Arm(absl::Time deadline) {
-  if (deadline == absl::InfiniteFuture()) return Disarm();
+void RunBudget::Arm(absl::Duration budget) {
+  if (budget == absl::InfiniteDuration()) return Disarm();
   thread_.store(pthread_self(), std::memory_order_relaxed);
+  tid_.store(CurrentTid(), std::memory_order_relaxed);
+  generation_.fetch_add(1, std::memory_order_release);
   // Never 0, which means "disarmed".
-  deadline_ns_.store(std::max<int64_t>(1, absl::ToUnixNanos(deadline)),
-                     std::memory_order_seq_cst);
+  budget_ns_.store(std::max<int64_t>(1, absl::ToInt64Nanoseconds(budget)),
+                   std::memory_order_seq_cst);
   Watchdog::Get().WakeIfSleeping();
 }
 
-bool RunBudget::Expired() const {
-  int64_t deadline = deadline_ns_.load(std::memory_order_acquire);
-  return deadline != 0 && absl::ToUnixNanos(absl::Now()) >= deadline;
+// The CPU clock starts at the first check after Arm(): a run is measured
+// from at most one tick after it began.
+bool RunBudget::Check() {
+  int64_t budget = budget_ns_.load(std::memory_order_seq_cst);
+  if (budget == 0) return false;
+  uint64_t generation = generation_.load(std::memory_order_acquire);
+  int64_t cpu = ThreadCpuNs(tid_.load(std::memory_order_relaxed));
+  if (cpu < 0) return true;
+  if (generation != seen_generation_) {
+    seen_generation_ = generation;
+    cpu_at_start_ns_ = cpu;
+    return true;
+  }
+  if (cpu - cpu_at_start_ns_ >= budget &&
+      expired_generation_.load(std::memory_order_relaxed) != generation) {
+    expired_generation_.store(generation, std::memory_order_release);
+    Kick();
+  }
+  return true;
 }
 
 void RunBudget::Kick() {

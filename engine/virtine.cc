@@ -200,7 +200,8 @@ absl::StatusOr<Exit> Virtine::run(absl::Time deadline) {
   RETURN_IF_ERROR(CheckReady());
   if (poisoned_) return poison_exit_;
   ++stats_.runs;
-  budget_->Arm(deadline);
+  budget_->Arm(deadline == absl::InfiniteFuture() ? absl::InfiniteDuration()
+                                                  : deadline - absl::Now());
   absl::StatusOr<Exit> exit = RunLoop();
   budget_->Disarm();
   // Only the ABI's ports leave the vCPU at CPL3 with nothing pending.

@@ -98,7 +98,8 @@ class Virtine final {
   absl::Status load(const Image& image);
 
   // Runs until the guest exits, halts, faults, makes a hypercall no handler
-  // answers, or `deadline` passes. A status is a host failure only.
+  // answers, or has used `deadline - now` of CPU time (time the thread is
+  // preempted does not count). A status is a host failure only.
   absl::StatusOr<Exit> run(absl::Time deadline);
   absl::StatusOr<Exit> run() { return run(absl::Now() + options_.budget); }
 

@@ -300,6 +300,27 @@ TEST_F(VirtineTest, EndlessLoopTimesOutAndCanContinueOrReset) {
   EXPECT_EQ(RunExpecting(*virtine, ExitReason::Exited).exit_code, 42);
 }
 
+// The budget counts CPU time: a thread that sleeps (here in a hypercall
+// handler; in a server, preempted) does not use it up.
+TEST_F(VirtineTest, BudgetCountsCpuTimeNotWallTime) {
+  HypercallTable table;
+  ASSERT_TRUE(table
+                  .Register(10,
+                            [](Virtine&, const Hypercall& call) {
+                              absl::SleepFor(absl::Milliseconds(150));
+                              return HypercallResult::Return(call.args[0] +
+                                                             call.args[1]);
+                            })
+                  .ok());
+  ASSERT_TRUE(table.Register(11, Double()).ok());
+  auto virtine = Boot(images::hypercall_add(), {.hypercalls = &table});
+  ASSERT_NE(virtine, nullptr);
+  auto exit = virtine->run(absl::Now() + absl::Milliseconds(50));
+  ASSERT_TRUE(exit.ok());
+  EXPECT_EQ(exit->reason, ExitReason::Exited) << exit->ToString();
+  EXPECT_EQ(exit->exit_code, 84);
+}
+
 TEST_F(VirtineTest, DefaultBudgetStopsEndlessLoops) {
   auto virtine =
       Boot(images::endless_loop(), {.budget = absl::Milliseconds(30)});
