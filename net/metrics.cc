@@ -35,7 +35,9 @@ constexpr Family kFamilies[] = {
     {"wasp_connections_queued", "gauge",
      "Connections waiting for a free virtine.",
      Read<&WorkerMetrics::connections_queued>},
-    {"wasp_requests_total", "counter", "Responses sent.",
+    {"wasp_requests_total", "counter",
+     "Send operations completed: one per response, or more for responses "
+     "sent in parts (a large body).",
      Read<&WorkerMetrics::requests>},
     {"wasp_bytes_received_total", "counter", "Bytes received from clients.",
      Read<&WorkerMetrics::bytes_received>},
@@ -43,7 +45,9 @@ constexpr Family kFamilies[] = {
      Read<&WorkerMetrics::bytes_sent>},
     {"wasp_vm_exits_total", "counter", "VM exits of connection virtines.",
      Read<&WorkerMetrics::exits>},
-    {"wasp_exits_per_request", "gauge", "VM exits per response sent.",
+    {"wasp_exits_per_request", "gauge",
+     "VM exits per send operation (wasp_vm_exits_total / "
+     "wasp_requests_total).",
      ExitsPerRequest},
     {"wasp_resets_total", "counter", "Virtines reset after a connection.",
      Read<&WorkerMetrics::resets>},

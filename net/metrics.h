@@ -15,7 +15,7 @@ struct WorkerMetrics {
   std::atomic<uint64_t> connections_refused{0};
   std::atomic<int64_t> connections_open{0};
   std::atomic<int64_t> connections_queued{0};
-  std::atomic<uint64_t> requests{0};  // responses sent
+  std::atomic<uint64_t> requests{0};  // send operations completed
   std::atomic<uint64_t> bytes_received{0};
   std::atomic<uint64_t> bytes_sent{0};
   std::atomic<uint64_t> exits{0};
