@@ -34,15 +34,10 @@ bool CallChannel::SetArea(uint64_t address, uint64_t writable_start,
 }
 
 CallChannel::Range CallChannel::DeliverArgument(GuestMemory& memory) const {
-  if (!area_) return {};
-  // SetArea checked the range against the writable region.
-  auto area = memory.Translate(*area_, kAreaSize);
-  if (!area.ok()) return {};
-  auto* call = reinterpret_cast<wasp_call_area*>(area->data());
-  call->arg_len = static_cast<uint32_t>(arg_.size());
-  call->result_len = 0;
-  std::copy(arg_.begin(), arg_.end(), call->arg);
-  return {*area_, offsetof(wasp_call_area, arg) + arg_.size()};
+  absl::StatusOr<absl::Span<uint8_t>> buffer = ArgumentBuffer(memory);
+  if (!buffer.ok()) return {};
+  std::copy(arg_.begin(), arg_.end(), buffer->begin());
+  return SetLengths(memory, arg_.size());
 }
 
 absl::StatusOr<absl::Span<uint8_t>> CallChannel::ArgumentBuffer(
@@ -61,8 +56,16 @@ CallChannel::Range CallChannel::CommitArgument(GuestMemory& memory,
                                                size_t length) {
   arg_.clear();
   result_.clear();
+  return SetLengths(memory, length);
+}
+
+// Announces `length` argument bytes already in the area, and no result yet.
+CallChannel::Range CallChannel::SetLengths(GuestMemory& memory,
+                                           size_t length) const {
+  if (!area_) return {};
+  // SetArea checked the range against the writable region.
   auto area = memory.Translate(*area_, kAreaSize);
-  if (!area_ || !area.ok()) return {};
+  if (!area.ok()) return {};
   auto* call = reinterpret_cast<wasp_call_area*>(area->data());
   call->arg_len =
       static_cast<uint32_t>(std::min<size_t>(length, WASP_CALL_ARG_MAX));

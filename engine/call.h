@@ -42,6 +42,8 @@ class CallChannel {
   absl::StatusOr<std::vector<uint8_t>> TakeResult(const GuestMemory& memory);
 
  private:
+  Range SetLengths(GuestMemory& memory, size_t length) const;
+
   std::vector<uint8_t> arg_;
   std::vector<uint8_t> result_;
   std::optional<uint64_t> area_;

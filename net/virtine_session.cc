@@ -132,7 +132,6 @@ class VirtinePool final : public SessionPool {
 
   absl::StatusOr<std::unique_ptr<Session>> Acquire() override {
     ASSIGN_OR_RETURN(Virtine * virtine, cache_->acquire());
-    ++in_use_;
     return std::make_unique<VirtineSession>(virtine, options_.cpu_budget);
   }
 
@@ -140,16 +139,16 @@ class VirtinePool final : public SessionPool {
     auto* virtine_session = static_cast<VirtineSession*>(session.get());
     // A virtine that cannot be reset is dropped by the cache and replaced.
     (void)cache_->put(virtine_session->virtine());
-    --in_use_;
   }
 
-  size_t in_use() const override { return in_use_; }
+  size_t in_use() const override {
+    return cache_->size() - cache_->available();
+  }
   size_t capacity() const override { return options_.capacity; }
 
  private:
   std::unique_ptr<Cache> cache_;
   const VirtinePoolOptions options_;
-  size_t in_use_ = 0;
 };
 
 }  // namespace
