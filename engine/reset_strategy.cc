@@ -1,7 +1,5 @@
 #include "engine/reset_strategy.h"
 
-#include <sys/ioctl.h>
-
 #include <cerrno>
 #include <cstring>
 
@@ -38,18 +36,27 @@ class CopyReset final : public ResetStrategy {
   std::vector<uint8_t> image_;
 };
 
+// Copies back the pages KVM logged as written. With manual protection the
+// pages a guest writes on every run (its stack, buffers) are left writable
+// and copied back every reset, instead of taking a write-protection fault
+// on each of them every run (expensive under nested or emulated paging);
+// once more than kKeepWritableLimit of them pile up they are protected
+// again, so a guest that once wrote everything costs one full copy, not one
+// per reset.
 class DirtyLogReset final : public ResetStrategy {
  public:
   DirtyLogReset(Vm& vm, uint32_t slot, const GuestMemory& memory,
                 WritableRegion region)
       : vm_(vm),
         slot_(slot),
+        pages_(memory.size() / kPageSize),
         region_(region),
         image_(region.size()),
-        bitmap_((memory.size() / kPageSize + 63) / 64),
+        bitmap_((pages_ + 63) / 64),
         host_written_(bitmap_.size()) {}
 
   absl::Status Enable(GuestMemory& memory) {
+    ASSIGN_OR_RETURN(manual_protect_, vm_.EnableManualDirtyLogProtect());
     return vm_.MapMemory(slot_, 0, memory.host_base(), memory.size(),
                          KVM_MEM_LOG_DIRTY_PAGES);
   }
@@ -58,11 +65,13 @@ class DirtyLogReset final : public ResetStrategy {
     std::memcpy(image_.data(), memory.host_base() + region_.start,
                 image_.size());
     // Forget what was written before the capture.
-    return FetchLog();
+    RETURN_IF_ERROR(vm_.GetDirtyLog(slot_, bitmap_.data()));
+    return Protect();
   }
 
   absl::Status Restore(GuestMemory& memory) override {
-    RETURN_IF_ERROR(FetchLog());
+    RETURN_IF_ERROR(vm_.GetDirtyLog(slot_, bitmap_.data()));
+    uint64_t copied = 0;
     for (size_t word = 0; word < bitmap_.size(); ++word) {
       for (uint64_t bits = bitmap_[word] | host_written_[word]; bits != 0;
            bits &= bits - 1) {
@@ -70,10 +79,11 @@ class DirtyLogReset final : public ResetStrategy {
         if (page < region_.start || page >= region_.end) continue;
         std::memcpy(memory.host_base() + page,
                     image_.data() + (page - region_.start), kPageSize);
+        ++copied;
       }
       host_written_[word] = 0;
     }
-    return absl::OkStatus();
+    return copied > kKeepWritableLimit ? Protect() : absl::OkStatus();
   }
 
   void CopyCaptured(GuestMemory& other) const override {
@@ -94,20 +104,21 @@ class DirtyLogReset final : public ResetStrategy {
   ResetKind kind() const override { return ResetKind::kDirtyLog; }
 
  private:
-  // Fetches and clears KVM's log of pages written since the last fetch.
-  absl::Status FetchLog() {
-    kvm_dirty_log log = {};
-    log.slot = slot_;
-    log.dirty_bitmap = bitmap_.data();
-    if (::ioctl(vm_.fd(), KVM_GET_DIRTY_LOG, &log) < 0) {
-      return ErrnoError("KVM_GET_DIRTY_LOG", errno);
-    }
-    return absl::OkStatus();
+  // Pages copied back per reset before they are protected again.
+  static constexpr uint64_t kKeepWritableLimit = kAutoCopyLimit / kPageSize;
+
+  // Write-protects the pages of the last fetched log again (without manual
+  // protection, fetching did that).
+  absl::Status Protect() {
+    if (!manual_protect_) return absl::OkStatus();
+    return vm_.ClearDirtyLog(slot_, pages_, bitmap_.data());
   }
 
   Vm& vm_;
   const uint32_t slot_;
+  const uint64_t pages_;  // of the slot
   const WritableRegion region_;
+  bool manual_protect_ = false;
   std::vector<uint8_t> image_;
   std::vector<uint64_t> bitmap_;
   std::vector<uint64_t> host_written_;

@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "tests/guests/snapshot_counter_image.h"
 #include "tests/guests/snapshot_cpu_state_image.h"
+#include "tests/guests/snapshot_pages_image.h"
 #include "tests/testing/kvm.h"
 
 namespace wasp {
@@ -160,6 +161,21 @@ TEST_P(SnapshotTest, OversizedArgumentsAndResultsAreRefused) {
   std::vector<uint8_t> huge(WASP_CALL_ARG_MAX + 1);
   EXPECT_EQ(virtine->call(huge, absl::Now() + absl::Seconds(1)).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// Pages written on every call, many pages at once, then few again: each
+// call finds every page as the snapshot had it, whichever pages a reset
+// keeps writable or protects again.
+TEST_P(SnapshotTest, EveryWrittenPageIsReset) {
+  constexpr uint64_t kPagesMemory = 1 << 20;
+  auto virtine = Virtine::Create(kPagesMemory, {.reset = GetParam()});
+  ASSERT_TRUE(virtine.ok()) << virtine.status();
+  ASSERT_TRUE((*virtine)->load(CodeReadOnly(images::snapshot_pages())).ok());
+  for (uint64_t pages : {3, 3, 200, 3, 100, 1, 200, 200, 2}) {
+    CallResult result = Call(**virtine, pages, ExitReason::Exited);
+    EXPECT_EQ(ResultValue(result), 0u) << pages << " pages";
+    ASSERT_TRUE((*virtine)->reset().ok());
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Strategies, SnapshotTest,

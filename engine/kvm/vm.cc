@@ -36,4 +36,41 @@ absl::Status Vm::MapMemory(uint32_t slot, uint64_t guest_phys, void* host,
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> Vm::EnableManualDirtyLogProtect() {
+  int caps =
+      ::ioctl(fd(), KVM_CHECK_EXTENSION, KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2);
+  if (caps <= 0 || (caps & KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE) == 0) {
+    return false;
+  }
+  kvm_enable_cap cap = {.cap = KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2,
+                        .args = {KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE}};
+  if (::ioctl(fd(), KVM_ENABLE_CAP, &cap) < 0) {
+    return ErrnoError("KVM_ENABLE_CAP(MANUAL_DIRTY_LOG_PROTECT2)", errno);
+  }
+  return true;
+}
+
+absl::Status Vm::GetDirtyLog(uint32_t slot, uint64_t* bitmap) {
+  kvm_dirty_log log = {};
+  log.slot = slot;
+  log.dirty_bitmap = bitmap;
+  if (::ioctl(fd(), KVM_GET_DIRTY_LOG, &log) < 0) {
+    return ErrnoError("KVM_GET_DIRTY_LOG", errno);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Vm::ClearDirtyLog(uint32_t slot, uint64_t pages,
+                               uint64_t* bitmap) {
+  kvm_clear_dirty_log log = {};
+  log.slot = slot;
+  log.num_pages = static_cast<uint32_t>(pages);
+  log.first_page = 0;
+  log.dirty_bitmap = bitmap;
+  if (::ioctl(fd(), KVM_CLEAR_DIRTY_LOG, &log) < 0) {
+    return ErrnoError("KVM_CLEAR_DIRTY_LOG", errno);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace wasp

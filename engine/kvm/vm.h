@@ -21,6 +21,17 @@ class Vm final {
   absl::Status MapMemory(uint32_t slot, uint64_t guest_phys, void* host,
                          uint64_t size, uint32_t flags = 0);
 
+  // Dirty logging of a slot mapped with KVM_MEM_LOG_DIRTY_PAGES. With manual
+  // protection (KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2; false when the kernel lacks
+  // it) reading the log leaves pages writable until ClearDirtyLog, so that a
+  // page written every run faults only once.
+  absl::StatusOr<bool> EnableManualDirtyLogProtect();
+  // Writes the slot's log into `bitmap` (a bit per page, rounded up to 64).
+  absl::Status GetDirtyLog(uint32_t slot, uint64_t* bitmap);
+  // Clears (and write-protects again) the pages set in `bitmap`, all pages of
+  // the slot's first `pages`; manual protection only.
+  absl::Status ClearDirtyLog(uint32_t slot, uint64_t pages, uint64_t* bitmap);
+
   const KvmSystem& kvm() const { return kvm_; }
   int fd() const { return fd_.get(); }
 
