@@ -299,6 +299,33 @@ TEST_P(ServerTest, MetricsCountExitsPerRequest) {
             std::string::npos);
 }
 
+TEST_P(ServerTest, SendCloseAnswersAndClosesInOneExit) {
+  StartServer(HostileApp());
+  for (int i = 0; i < 3; ++i) {
+    TcpClient client = Connect();
+    ASSERT_TRUE(client.Send("BYE").ok());
+    auto answer = client.ReceiveAll();
+    ASSERT_TRUE(answer.ok()) << answer.status();
+    EXPECT_EQ(*answer, "bye");
+  }
+  // A bad buffer ends the connection with nothing sent (natively the send
+  // fails; a virtine is refused the buffer and exits); the server goes on.
+  TcpClient bad = Connect();
+  ASSERT_TRUE(bad.Send("BADBYE").ok());
+  auto nothing = bad.ReceiveAll();
+  EXPECT_TRUE(!nothing.ok() || nothing->empty()) << *nothing;
+  TcpClient after = Connect();
+  ASSERT_TRUE(after.Send("BYE").ok());
+  EXPECT_EQ(after.ReceiveAll().value_or(""), "bye");
+  if (GetParam() == Isolation::kVirtine) {
+    absl::SleepFor(absl::Milliseconds(50));
+    // 4 one-exit connections and one of two (the refused buffer, the exit).
+    EXPECT_NE(server_->Metrics().find("wasp_vm_exits_total{worker=\"0\"} 6"),
+              std::string::npos)
+        << server_->Metrics();
+  }
+}
+
 // What --isolation=none gives up: a connection's writes to a global are
 // there for the next one (the isolating modes pass the test above).
 TEST_P(SharedServerTest, NativeConnectionsShareState) {

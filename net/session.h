@@ -17,11 +17,12 @@ namespace wasp {
 // The next thing a session waits for.
 struct IoRequest {
   enum class Kind {
-    kRecv,      // receive into `in` (result: bytes, 0 at EOF, -WASP_E*)
-    kSend,      // send all of `out` (result: out.size() or -WASP_E*)
-    kSendRecv,  // send all of `out`, then receive into `in`
-    kWaitFd,    // wait until `fd` is readable (result: 0)
-    kDone,      // the connection is over; close it
+    kRecv,       // receive into `in` (result: bytes, 0 at EOF, -WASP_E*)
+    kSend,       // send all of `out` (result: out.size() or -WASP_E*)
+    kSendRecv,   // send all of `out`, then receive into `in`
+    kSendClose,  // send all of `out`, then close (never resumed)
+    kWaitFd,     // wait until `fd` is readable (result: 0)
+    kDone,       // the connection is over; close it
   };
   Kind kind = Kind::kDone;
   absl::Span<const uint8_t> out;

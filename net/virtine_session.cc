@@ -13,7 +13,8 @@ namespace {
 // The socket hypercalls end run() so that the worker can do the I/O.
 HypercallTable MakeSocketHypercalls() {
   HypercallTable table;
-  for (uint64_t number : {WASP_HC_RECV, WASP_HC_SEND, WASP_HC_SEND_RECV}) {
+  for (uint64_t number :
+       {WASP_HC_RECV, WASP_HC_SEND, WASP_HC_SEND_RECV, WASP_HC_SEND_CLOSE}) {
     (void)table.Register(number, [](Virtine&, const Hypercall&) {
       return HypercallResult::Yield();
     });
@@ -105,6 +106,10 @@ class VirtineSession final : public Session {
         ASSIGN_OR_RETURN(auto out, virtine_->memory().Translate(a[0], a[1]));
         return IoRequest{.kind = IoRequest::Kind::kSend, .out = out};
       }
+      case WASP_HC_SEND_CLOSE: {
+        ASSIGN_OR_RETURN(auto out, virtine_->memory().Translate(a[0], a[1]));
+        return IoRequest{.kind = IoRequest::Kind::kSendClose, .out = out};
+      }
       case WASP_HC_SEND_RECV: {
         ASSIGN_OR_RETURN(auto out, virtine_->memory().Translate(a[0], a[1]));
         ASSIGN_OR_RETURN(auto in, virtine_->memory().Translate(a[2], a[3]));
@@ -160,7 +165,8 @@ absl::StatusOr<std::unique_ptr<SessionPool>> MakeVirtinePool(
       .hypercalls = &SocketHypercalls(),
       .allowlist = HypercallAllowlist::Of(
           {WASP_HC_GET_ARG, WASP_HC_SET_RESULT, WASP_HC_SNAPSHOT,
-           WASP_HC_GET_CONFIG, WASP_HC_RECV, WASP_HC_SEND, WASP_HC_SEND_RECV}),
+           WASP_HC_GET_CONFIG, WASP_HC_RECV, WASP_HC_SEND, WASP_HC_SEND_RECV,
+           WASP_HC_SEND_CLOSE}),
       .bad_hypercalls = BadHypercallPolicy::kFault,
       .config = options.config};
   auto cache = std::make_unique<Cache>(

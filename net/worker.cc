@@ -282,6 +282,7 @@ void Worker::Continue(size_t index, absl::StatusOr<IoRequest> request) {
       return SubmitRecv(index);
     case IoRequest::Kind::kSend:
     case IoRequest::Kind::kSendRecv:
+    case IoRequest::Kind::kSendClose:
       return SubmitSend(index);
     case IoRequest::Kind::kWaitFd:
       return SubmitWait(index);
@@ -357,6 +358,8 @@ void Worker::OnRecv(size_t index, int result) {
 
 void Worker::OnSend(size_t index, int result) {
   Slot& slot = *slots_[index];
+  bool last = slot.request.kind == IoRequest::Kind::kSendClose;
+  if (result < 0 && last) return Finish(index, IoRequest{});
   if (result < 0) {
     // The client is gone or too slow: every later I/O fails the same way.
     slot.pending_recv = -WASP_EPIPE;
@@ -368,6 +371,7 @@ void Worker::OnSend(size_t index, int result) {
   ++metrics_.requests;
   slot.responded = true;
   slot.request_deadline = absl::Now() + options_.idle_timeout;
+  if (last) return Finish(index, IoRequest{});
   if (slot.request.kind == IoRequest::Kind::kSendRecv) {
     slot.request.kind = IoRequest::Kind::kRecv;
     if (slot.pending_recv) {

@@ -42,6 +42,7 @@ TEST(AbiTest, NasmIncludeMatchesHeader) {
       {"WASP_HC_RECV", WASP_HC_RECV},
       {"WASP_HC_SEND", WASP_HC_SEND},
       {"WASP_HC_SEND_RECV", WASP_HC_SEND_RECV},
+      {"WASP_HC_SEND_CLOSE", WASP_HC_SEND_CLOSE},
       {"WASP_HC_GET_CONFIG", WASP_HC_GET_CONFIG},
   };
   EXPECT_EQ(ReadNasmDefines(), expected);

@@ -66,6 +66,10 @@
 #define WASP_HC_GET_CONFIG                                        \
   8                    /* (void *buf, size_t cap) -> config size; \
                            copies min(cap, size) bytes */
+#define WASP_HC_SEND_CLOSE                                         \
+  9 /* (const void *buf, size_t len): sends all of buf, then ends the \
+       connection; the virtine is not resumed (only a bad buffer      \
+       returns, with -WASP_EFAULT) */
 #define WASP_HC_MAX 63 /* allowlists are 64-bit masks */
 
 /*
@@ -115,7 +119,8 @@ _Static_assert(offsetof(struct wasp_call_area, result) == 2048, "ABI");
  * past the idle timeout, in which case WASP_HC_RECV says which). The guest
  * serves the connection with RECV, SEND and SEND_RECV (a keep-alive request
  * costs one exit: send the response, receive the next request) and exits to
- * close it. Every buffer is checked against guest memory; data moves
+ * close it, or ends with WASP_HC_SEND_CLOSE (the last response and the
+ * close in one exit: a one-request connection costs one exit). Every buffer is checked against guest memory; data moves
  * directly between the socket and guest memory.
  */
 

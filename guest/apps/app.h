@@ -17,9 +17,9 @@ extern "C" {
 
 // Reads the configuration (wasp_get_config); 0 on success.
 int app_init(void);
-// Serves the connection whose first bytes wasp_get_arg returns; returns to
-// close it. 0 when the connection ended normally, nonzero when the app could
-// not serve it (e.g. no memory).
+// Serves the connection whose first bytes wasp_get_arg returns; returns (or
+// ends with wasp_send_close) to close it. 0 when the connection ended
+// normally, nonzero when the app could not serve it (e.g. no memory).
 int app_serve(void);
 
 #ifdef __cplusplus

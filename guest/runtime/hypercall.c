@@ -62,6 +62,11 @@ long wasp_send_recv(const void* out, size_t out_len, void* in, size_t in_cap) {
                          (long)in_cap, 0, 0);
 }
 
+void wasp_send_close(const void* buf, size_t len) {
+  wasp_hypercall6(WASP_HC_SEND_CLOSE, (long)buf, (long)len, 0, 0, 0, 0);
+  wasp_exit(1);  // the host refused the buffer
+}
+
 long wasp_get_config(void* buf, size_t cap) {
   return wasp_hypercall6(WASP_HC_GET_CONFIG, (long)buf, (long)cap, 0, 0, 0, 0);
 }

@@ -67,6 +67,10 @@ long wasp_send(const void* buf, size_t len);
 // Sends all of `out`, then receives into `in` as wasp_recv does: a
 // request/response exchange in one exit.
 long wasp_send_recv(const void* out, size_t out_len, void* in, size_t in_cap);
+// Sends all `len` bytes, then ends the connection as wasp_exit(0) does: the
+// last response and the close in one exit. Ends with wasp_exit(1) if `buf`
+// is not the guest's.
+__attribute__((noreturn)) void wasp_send_close(const void* buf, size_t len);
 // Copies min(cap, size) bytes of the server's configuration to `buf`;
 // returns its full size (so wasp_get_config(NULL, 0) asks for the size).
 long wasp_get_config(void* buf, size_t cap);

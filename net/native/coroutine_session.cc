@@ -93,6 +93,10 @@ class CoroutineSession final : public Session, private NativeHost {
                 absl::Span<uint8_t> in) override {
     return Yield({.kind = IoRequest::Kind::kSendRecv, .out = out, .in = in});
   }
+  [[noreturn]] void SendClose(absl::Span<const uint8_t> out) override {
+    Yield({.kind = IoRequest::Kind::kSendClose, .out = out});
+    std::abort();  // the worker ends the session instead of resuming it
+  }
   absl::Span<const uint8_t> Arg() override {
     return absl::MakeConstSpan(first_.data(), arg_length_);
   }

@@ -29,6 +29,7 @@ long wasp_get_config(void* buf, size_t cap);
 long wasp_recv(void* buf, size_t cap);
 long wasp_send(const void* buf, size_t len);
 long wasp_send_recv(const void* out, size_t out_len, void* in, size_t in_cap);
+__attribute__((noreturn)) void wasp_send_close(const void* buf, size_t len);
 long wasp_snapshot(void);
 long wasp_snapshot_call_area(struct wasp_call_area* area);
 __attribute__((noreturn)) void wasp_exit(int code);

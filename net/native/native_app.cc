@@ -48,6 +48,9 @@ class InitHost final : public NativeHost {
   long SendRecv(absl::Span<const uint8_t>, absl::Span<uint8_t>) override {
     return -WASP_EPERM;
   }
+  [[noreturn]] void SendClose(absl::Span<const uint8_t>) override {
+    Abandon("called wasp_send_close");
+  }
   absl::Span<const uint8_t> Arg() override { return {}; }
   absl::Span<const uint8_t> Config() override { return config_; }
   [[noreturn]] void Exit(int code) override {

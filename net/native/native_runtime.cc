@@ -178,6 +178,11 @@ long wasp_send_recv(const void* out, size_t out_len, void* in, size_t in_cap) {
   return current_host->SendRecv(wasp::Out(out, out_len), wasp::In(in, in_cap));
 }
 
+void wasp_send_close(const void* buf, size_t len) {
+  if (current_host == nullptr || (buf == nullptr && len != 0)) wasp_exit(1);
+  current_host->SendClose(wasp::Out(buf, len));
+}
+
 // Natively the app's initialised state simply stays in memory: every
 // connection starts from it, as every call of a virtine starts from its
 // snapshot. Apps read the argument with wasp_get_arg, never from the area.

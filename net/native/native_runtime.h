@@ -49,6 +49,8 @@ class NativeHost {
   virtual long Send(absl::Span<const uint8_t> out) = 0;
   virtual long SendRecv(absl::Span<const uint8_t> out,
                         absl::Span<uint8_t> in) = 0;
+  // Sends all of `out`, then ends the connection as Exit(0) does.
+  [[noreturn]] virtual void SendClose(absl::Span<const uint8_t> out) = 0;
   // The client's first bytes (wasp_get_arg) and the server's configuration
   // (wasp_get_config); the runtime copies from them.
   virtual absl::Span<const uint8_t> Arg() = 0;

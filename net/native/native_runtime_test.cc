@@ -19,6 +19,9 @@ class FakeHost final : public NativeHost {
   long SendRecv(absl::Span<const uint8_t>, absl::Span<uint8_t>) override {
     return 0;
   }
+  [[noreturn]] void SendClose(absl::Span<const uint8_t>) override {
+    std::abort();
+  }
   absl::Span<const uint8_t> Arg() override { return arg; }
   absl::Span<const uint8_t> Config() override { return {}; }
   [[noreturn]] void Exit(int) override { std::abort(); }

@@ -56,6 +56,7 @@ int64_t Perform(const IoRequest& request, int fd) {
     case IoRequest::Kind::kRecv:
       return RecvInto(fd, request.in);
     case IoRequest::Kind::kSend:
+    case IoRequest::Kind::kSendClose:
       return SendAll(fd, request.out);
     case IoRequest::Kind::kSendRecv: {
       int64_t sent = SendAll(fd, request.out);
@@ -83,7 +84,9 @@ absl::StatusOr<IoRequest> Drive(Session& session, int fd) {
   }
   absl::StatusOr<IoRequest> request = session.Start(fd, length);
   while (request.ok() && request->kind != IoRequest::Kind::kDone) {
-    request = session.Resume(Perform(*request, fd));
+    int64_t result = Perform(*request, fd);
+    if (request->kind == IoRequest::Kind::kSendClose) return IoRequest{};
+    request = session.Resume(result);
   }
   return request;
 }
@@ -180,6 +183,14 @@ int ExitInit() { return 0; }
 int ExitServe() {
   wasp_send("bye", 3);
   wasp_exit(3);
+}
+
+int SendCloseInit() { return 0; }
+// The last response and the close in one call; nothing after it runs.
+int SendCloseServe() {
+  wasp_send_close("last", 4);
+  wasp_send("never", 5);
+  return 0;
 }
 
 int FaultInit() { return 0; }
@@ -337,6 +348,20 @@ TEST(CoroutinePoolTest, ExitEndsOnlyTheConnection) {
   (*pool)->Release(std::move(*session));
 }
 
+TEST(CoroutinePoolTest, SendCloseIsTheSessionsLastRequest) {
+  auto pool = MakeCoroutinePool({"send_close", &SendCloseInit, &SendCloseServe},
+                                1, NoConfig());
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  auto session = (*pool)->Acquire();
+  ASSERT_TRUE(session.ok());
+  auto request = (*session)->Start(-1, 0);
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_EQ(request->kind, IoRequest::Kind::kSendClose);
+  EXPECT_EQ(std::string(request->out.begin(), request->out.end()), "last");
+  (*pool)->Release(std::move(*session));  // never resumed
+  EXPECT_EQ((*pool)->in_use(), 0u);
+}
+
 TEST(CoroutinePoolTest, BadFreeFailsTheSession) {
   auto pool =
       MakeCoroutinePool({"fault", &FaultInit, &FaultServe}, 1, NoConfig());
@@ -410,6 +435,21 @@ TEST(ProcessPoolTest, CrashedChildIsAFailedSession) {
   ASSERT_TRUE(done.ok()) << done.status();
   EXPECT_TRUE(done->failed);
   EXPECT_TRUE(absl::StrContains(done->failure, "SIGABRT")) << done->failure;
+  (*pool)->Release(std::move(*session));
+}
+
+TEST(ProcessPoolTest, SendCloseEndsTheChild) {
+  auto pool = MakeProcessPool({"send_close", &SendCloseInit, &SendCloseServe},
+                              1, NoConfig(), absl::Seconds(10));
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  auto session = (*pool)->Acquire();
+  ASSERT_TRUE(session.ok());
+  Connection c = Connect();
+  absl::StatusOr<IoRequest> done = Drive(**session, c.server.get());
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_FALSE(done->failed) << done->failure;
+  c.server.reset();
+  EXPECT_EQ(ReadToEnd(c.client.get()), "last");
   (*pool)->Release(std::move(*session));
 }
 

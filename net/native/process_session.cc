@@ -135,6 +135,12 @@ class BlockingHost final : public NativeHost {
     return result;
   }
 
+  [[noreturn]] void SendClose(absl::Span<const uint8_t> out) override {
+    budget_.Stop();
+    (void)SendAll(out);
+    Exit(0);
+  }
+
   absl::Span<const uint8_t> Arg() override { return {}; }
   absl::Span<const uint8_t> Config() override { return config_; }
   [[noreturn]] void Exit(int) override { ::_exit(0); }

@@ -8,6 +8,9 @@
 //   "RECV"         receives the next bytes into a global buffer (memory the
 //                  host writes, not the guest) and answers "received";
 //   "PEEKRX"       answers the first 16 bytes of that buffer, hex-encoded;
+//   "BYE"          answers "bye" and closes in one call (wasp_send_close);
+//                  what follows it never runs;
+//   "BADBYE"       wasp_send_close with a buffer outside guest memory;
 //   anything else  is echoed back once.
 // Unlike a well-behaved app it writes a global in app_serve on purpose: with
 // virtines or processes nothing of it may reach the next connection.
@@ -42,6 +45,11 @@ int app_serve(void) {
     wasp_send("stashed", 7);
   } else if (starts_with(request, length, "RECV")) {
     if (wasp_recv(received, sizeof received) > 0) wasp_send("received", 8);
+  } else if (starts_with(request, length, "BYE")) {
+    wasp_send_close("bye", 3);
+    wasp_send("never", 5);
+  } else if (starts_with(request, length, "BADBYE")) {
+    wasp_send_close((const void*)(uintptr_t)-4096, 3);
   } else if (starts_with(request, length, "PEEKRX")) {
     static const char digits[] = "0123456789abcdef";
     char hex[32];

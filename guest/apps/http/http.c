@@ -7,7 +7,8 @@
 // request (one WASP_HC_SEND_RECV); a larger body is sent from the bundle
 // without a copy, the head by WASP_HC_SEND and the body with the next
 // receive (two exits). Responses to pipelined requests already received go
-// out together.
+// out together. The last response closes the connection in the same exit
+// (wasp_send_close): a one-request connection costs one exit.
 #include "guest/apps/app.h"
 #include "guest/apps/http/docroot_bundle.h"
 #include "guest/apps/http/http_parse.h"
@@ -149,6 +150,16 @@ static long flush(struct connection* c) {
   if (sent >= 0 && c->body_len > 0) sent = wasp_send(c->body, c->body_len);
   c->out_len = c->body_len = 0;
   return sent < 0 ? sent : 0;
+}
+
+// Sends everything queued and ends the connection, the close in the same
+// exit as the last bytes; returns only when nothing was queued.
+static void flush_and_close(struct connection* c) {
+  if (c->body_len > 0) {
+    if (c->out_len > 0 && wasp_send(c->out, c->out_len) < 0) return;
+    wasp_send_close(c->body, c->body_len);
+  }
+  if (c->out_len > 0) wasp_send_close(c->out, c->out_len);
 }
 
 // Sends everything queued and receives more requests, in one exit when
@@ -294,7 +305,7 @@ int app_serve(void) {
     long first = wasp_get_arg(c.in, kInCap);
     c.len = first < 0 ? 0 : first > kInCap ? kInCap : (size_t)first;
     serve(&c);
-    flush(&c);
+    flush_and_close(&c);
     status = 0;
   }
   wasp_free(c.in);
