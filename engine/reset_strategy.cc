@@ -36,6 +36,21 @@ class CopyReset final : public ResetStrategy {
   std::vector<uint8_t> image_;
 };
 
+// For a virtine used once and destroyed (a fresh VM per request): no copy
+// of its memory is made at all.
+class NoReset final : public ResetStrategy {
+ public:
+  absl::Status Capture(const GuestMemory&) override { return absl::OkStatus(); }
+  absl::Status Restore(GuestMemory&) override {
+    return absl::FailedPreconditionError(
+        "this virtine was made to run once (ResetKind::kNone): it keeps "
+        "nothing to reset to");
+  }
+  void CopyCaptured(GuestMemory&) const override {}
+  void NoteHostWrite(uint64_t, uint64_t) override {}
+  ResetKind kind() const override { return ResetKind::kNone; }
+};
+
 // Copies back the pages KVM logged as written. With manual protection the
 // pages a guest writes on every run (its stack, buffers) are left writable
 // and copied back every reset, instead of taking a write-protection fault
@@ -139,6 +154,7 @@ absl::StatusOr<std::unique_ptr<ResetStrategy>> MakeResetStrategy(
     kind = region.size() <= kAutoCopyLimit ? ResetKind::kCopy
                                            : ResetKind::kDirtyLog;
   }
+  if (kind == ResetKind::kNone) return std::make_unique<NoReset>();
   if (kind == ResetKind::kCopy) return std::make_unique<CopyReset>(region);
   auto dirty = std::make_unique<DirtyLogReset>(vm, slot, memory, region);
   RETURN_IF_ERROR(dirty->Enable(memory));
@@ -153,6 +169,8 @@ const char* ResetKindName(ResetKind kind) {
       return "copy";
     case ResetKind::kDirtyLog:
       return "dirty-log";
+    case ResetKind::kNone:
+      return "none";
   }
   return "unknown";
 }

@@ -19,6 +19,7 @@ enum class ResetKind {
   kAuto,      // copy small regions, log dirty pages of large ones
   kCopy,      // copy the whole writable region back
   kDirtyLog,  // copy back the pages KVM logged as written
+  kNone,      // never: the virtine runs once, so nothing is kept to reset to
 };
 
 // [start, end) of guest memory the guest can write.

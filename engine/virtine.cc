@@ -154,7 +154,7 @@ absl::Status Virtine::LoadAt(absl::Span<const uint8_t> bytes, uint64_t address,
   has_snapshot_ = false;
   loaded_ = true;
   RETURN_IF_ERROR(Capture(boot));
-  return Restore(/*full=*/true);
+  return ResetCpu(/*full=*/true);  // memory is as just captured
 }
 
 // In long mode every start goes through the restore trampoline, which
@@ -170,6 +170,10 @@ absl::Status Virtine::Capture(const CpuState& cpu) {
 
 absl::Status Virtine::Restore(bool full) {
   RETURN_IF_ERROR(memory_reset_->Restore(memory_));
+  return ResetCpu(full);
+}
+
+absl::Status Virtine::ResetCpu(bool full) {
   if (full || options_.mode != Mode::kLong || !clean_exit_) {
     RETURN_IF_ERROR(RestoreCpu(*vcpu_, restore_cpu_));
   } else {
@@ -474,6 +478,10 @@ absl::StatusOr<Exit> Virtine::start_call(size_t length, absl::Time deadline) {
 
 absl::StatusOr<std::unique_ptr<Virtine>> Virtine::clone() const {
   RETURN_IF_ERROR(CheckReady());
+  if (memory_reset_->kind() == ResetKind::kNone) {
+    return absl::FailedPreconditionError(
+        "clone() of a virtine made to run once (ResetKind::kNone)");
+  }
   auto copy = std::make_unique<Virtine>(options_);
   RETURN_IF_ERROR(copy->allocate_memory(memory_.size()));
   // Everything, the read-only image and the restore page included; the
@@ -489,7 +497,7 @@ absl::StatusOr<std::unique_ptr<Virtine>> Virtine::clone() const {
   copy->call_ = call_;
   copy->has_snapshot_ = has_snapshot_;
   copy->loaded_ = true;
-  RETURN_IF_ERROR(copy->Restore(/*full=*/true));
+  RETURN_IF_ERROR(copy->ResetCpu(/*full=*/true));
   return copy;
 }
 

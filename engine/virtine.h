@@ -158,7 +158,11 @@ class Virtine final {
                       uint64_t entry, uint64_t read_only_size);
   // Makes the current state the one reset() returns to.
   absl::Status Capture(const CpuState& cpu);
+  // Memory and CPU back to the captured state.
   absl::Status Restore(bool full);
+  // CPU only; `full`: every register by ioctl, not just what a clean exit
+  // can have changed.
+  absl::Status ResetCpu(bool full);
   absl::StatusOr<Exit> RunLoop();
   // nullopt: resume the guest.
   std::optional<Exit> HandleIo();

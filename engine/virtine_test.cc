@@ -74,6 +74,20 @@ TEST_F(VirtineTest, LongModeExitCode) {
   EXPECT_EQ(virtine->stats().exits, 1u);
 }
 
+// A virtine made to run once (a fresh VM per request) runs like any other
+// but keeps nothing to go back to: reset() and clone() say so.
+TEST_F(VirtineTest, SingleUseVirtineRunsOnceAndRefusesReset) {
+  auto virtine = Boot(images::exit_code(), {.reset = ResetKind::kNone});
+  ASSERT_NE(virtine, nullptr);
+  EXPECT_EQ(virtine->reset_kind(), ResetKind::kNone);
+  EXPECT_EQ(RunExpecting(*virtine, ExitReason::Exited).exit_code, 42);
+  absl::Status reset = virtine->reset();
+  EXPECT_EQ(reset.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(reset.message().find("run once"), absl::string_view::npos) << reset;
+  EXPECT_EQ(virtine->clone().status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(VirtineTest, UnhandledHypercallsReachTheCaller) {
   auto virtine = Boot(images::hypercall_add());
   ASSERT_NE(virtine, nullptr);

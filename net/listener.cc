@@ -66,7 +66,10 @@ absl::StatusOr<std::unique_ptr<Acceptor>> Acceptor::Start(
 Acceptor::~Acceptor() { Stop(); }
 
 void Acceptor::Stop() {
+  // Refuses new connections now: closing the fd alone would not while the
+  // ring's pending accept (torn down asynchronously) still holds the socket.
   stop_ = true;
+  if (listener_.valid()) ::shutdown(listener_.get(), SHUT_RDWR);
   if (thread_.joinable()) thread_.join();
   listener_.reset();
 }
@@ -101,12 +104,12 @@ void Acceptor::Loop() {
             ::setsockopt(socket.get(), IPPROTO_TCP, TCP_NODELAY, &one,
                          sizeof one);
             LeastLoaded()->Enqueue(std::move(socket));
-          } else if (cqe.res != -ECANCELED) {
+          } else if (cqe.res != -ECANCELED && !stop_) {
             // Out of descriptors or memory: the connection waits in the
             // backlog until the next accept.
             LogEvent(absl::StrFormat("accept failed: %s", strerror(-cqe.res)));
           }
-          if (!(cqe.flags & IORING_CQE_F_MORE)) arm();
+          if (!(cqe.flags & IORING_CQE_F_MORE) && !stop_) arm();
         });
     if (!status.ok()) LogEvent(status.ToString());
   }

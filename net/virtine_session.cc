@@ -31,6 +31,11 @@ class VirtineSession final : public Session {
  public:
   VirtineSession(Virtine* virtine, absl::Duration cpu_budget)
       : virtine_(virtine), cpu_budget_(cpu_budget) {}
+  // A session that owns its virtine: destroyed with it.
+  VirtineSession(std::unique_ptr<Virtine> virtine, absl::Duration cpu_budget)
+      : owned_(std::move(virtine)),
+        virtine_(owned_.get()),
+        cpu_budget_(cpu_budget) {}
 
   Virtine* virtine() const { return virtine_; }
 
@@ -123,6 +128,7 @@ class VirtineSession final : public Session {
     }
   }
 
+  const std::unique_ptr<Virtine> owned_;
   Virtine* const virtine_;
   const absl::Duration cpu_budget_;
   uint64_t exits_at_start_ = 0;
@@ -156,6 +162,42 @@ class VirtinePool final : public SessionPool {
   const VirtinePoolOptions options_;
 };
 
+// A new virtine per connection, booted from the image; used by one worker's
+// thread only.
+class FreshVirtinePool final : public SessionPool {
+ public:
+  FreshVirtinePool(const Image& image, const VirtineOptions& virtine,
+                   const VirtinePoolOptions& options)
+      : image_(image), virtine_(virtine), options_(options) {}
+
+  absl::StatusOr<std::unique_ptr<Session>> Acquire() override {
+    if (in_use_ >= options_.capacity) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "all ", options_.capacity, " fresh virtines are in use"));
+    }
+    ASSIGN_OR_RETURN(std::unique_ptr<Virtine> virtine,
+                     Virtine::Create(options_.memory_bytes, virtine_));
+    RETURN_IF_ERROR(virtine->load(image_));
+    ++in_use_;
+    return std::make_unique<VirtineSession>(std::move(virtine),
+                                            options_.cpu_budget);
+  }
+
+  void Release(std::unique_ptr<Session> session) override {
+    session.reset();  // and its VM
+    --in_use_;
+  }
+
+  size_t in_use() const override { return in_use_; }
+  size_t capacity() const override { return options_.capacity; }
+
+ private:
+  const Image image_;
+  const VirtineOptions virtine_;
+  const VirtinePoolOptions options_;
+  size_t in_use_ = 0;
+};
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SessionPool>> MakeVirtinePool(
@@ -169,6 +211,15 @@ absl::StatusOr<std::unique_ptr<SessionPool>> MakeVirtinePool(
            WASP_HC_SEND_CLOSE}),
       .bad_hypercalls = BadHypercallPolicy::kFault,
       .config = options.config};
+  if (options.fresh_vm) {
+    virtine.snapshots = false;
+    virtine.reset = ResetKind::kNone;
+    auto pool = std::make_unique<FreshVirtinePool>(image, virtine, options);
+    // A first connection's virtine: the image loads, the VM can be made.
+    ASSIGN_OR_RETURN(std::unique_ptr<Session> session, pool->Acquire());
+    pool->Release(std::move(session));
+    return pool;
+  }
   auto cache = std::make_unique<Cache>(
       options.memory_bytes, CacheOptions{.virtine = virtine,
                                          .max_virtines = options.capacity,

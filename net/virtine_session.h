@@ -20,10 +20,15 @@ struct VirtinePoolOptions {
   // CPU time a virtine may use between two I/O operations.
   absl::Duration cpu_budget = absl::Milliseconds(100);
   std::shared_ptr<const std::vector<uint8_t>> config;
+  // A new VM for every connection, booted from the image and destroyed
+  // after it: no pool, no snapshot. The baseline that snapshots and reuse
+  // are measured against, not a way to serve.
+  bool fresh_vm = false;
 };
 
 // Loads `image`, runs it to its snapshot once, and pre-creates `capacity`
-// virtines cloned from it.
+// virtines cloned from it (with `fresh_vm`: checks that `image` loads, and
+// creates a virtine per connection, at most `capacity` at once).
 absl::StatusOr<std::unique_ptr<SessionPool>> MakeVirtinePool(
     const Image& image, const VirtinePoolOptions& options);
 

@@ -65,10 +65,13 @@ absl::StatusOr<AppPools> MakeAppPools(const AppOptions& options) {
               MemoryFor(image, config->size(), options.memory_bytes),
           .capacity = options.pool,
           .cpu_budget = options.cpu_budget,
-          .config = shared_config};
-      pools.description =
-          absl::StrFormat("pool of %d virtines x %d KiB per worker",
-                          virtine.capacity, virtine.memory_bytes >> 10);
+          .config = shared_config,
+          .fresh_vm = options.fresh_vm};
+      pools.description = absl::StrFormat(
+          options.fresh_vm
+              ? "a new VM per connection (up to %d x %d KiB per worker)"
+              : "pool of %d virtines x %d KiB per worker",
+          virtine.capacity, virtine.memory_bytes >> 10);
       pools.factory = [image, virtine](int) -> PoolFactory {
         return [image, virtine] { return MakeVirtinePool(image, virtine); };
       };

@@ -26,7 +26,8 @@ struct AppOptions {
   size_t pool = 64;           // sessions per worker
   absl::Duration cpu_budget = absl::Milliseconds(100);
   absl::Duration idle_timeout = absl::Seconds(30);
-  std::string docroot;  // HTTP; empty: the built-in sample site
+  std::string docroot;    // HTTP; empty: the built-in sample site
+  bool fresh_vm = false;  // virtines: a new VM per connection, booted
 };
 
 struct AppPools {

@@ -42,6 +42,10 @@ ABSL_FLAG(std::string, docroot, "",
 ABSL_FLAG(std::string, isolation, "virtine",
           "`virtine`, `none` (the same app code natively in the worker) or "
           "`process` (a forked process per connection)");
+ABSL_FLAG(bool, fresh_vm, false,
+          "with --isolation=virtine: a new VM per connection, booted from the "
+          "image and destroyed after it (no snapshot, no reuse): the baseline "
+          "for benchmarks, not a way to serve");
 ABSL_FLAG(int, admin_port, -1,
           "port of the metrics endpoint (GET /metrics); -1: none, 0: any");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(5),
@@ -95,6 +99,11 @@ absl::StatusOr<AppOptions> AppOptionsFromFlags() {
   app.cpu_budget = absl::GetFlag(FLAGS_cpu_budget);
   app.idle_timeout = absl::GetFlag(FLAGS_idle_timeout);
   app.docroot = absl::GetFlag(FLAGS_docroot);
+  app.fresh_vm = absl::GetFlag(FLAGS_fresh_vm);
+  if (app.fresh_vm && app.isolation != Isolation::kVirtine) {
+    return absl::InvalidArgumentError(
+        "--fresh_vm needs --isolation=virtine (it makes a VM per connection)");
+  }
   return app;
 }
 

@@ -16,6 +16,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "tests/testing/kvm.h"
 #include "tests/testing/tcp_client.h"
@@ -119,9 +121,13 @@ class WaspServerTest : public wasp::testing::KvmTest,
  protected:
   void SetUp() override {
     KvmTest::SetUp();
-    server_ = std::make_unique<ServerProcess>(std::vector<std::string>{
-        "--port=0", "--admin_port=0", "--workers=1", "--pool=4",
-        "--idle-timeout=1s", absl::StrCat("--isolation=", GetParam())});
+    // "isolation" or "isolation:flag".
+    std::vector<std::string> mode = absl::StrSplit(GetParam(), ':');
+    std::vector<std::string> args = {
+        "--port=0", "--admin_port=0",    "--workers=1",
+        "--pool=4", "--idle-timeout=1s", absl::StrCat("--isolation=", mode[0])};
+    if (mode.size() > 1) args.push_back(absl::StrCat("--", mode[1]));
+    server_ = std::make_unique<ServerProcess>(args);
     ASSERT_NE(server_->port(), 0) << server_->Log();
   }
 
@@ -259,9 +265,10 @@ TEST_P(WaspServerTest, MetricsAndGracefulShutdown) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Isolations, WaspServerTest,
-                         ::testing::Values("virtine", "none", "process"),
+                         ::testing::Values("virtine", "none", "process",
+                                           "virtine:fresh_vm"),
                          [](const auto& info) {
-                           return std::string(info.param);
+                           return absl::StrReplaceAll(info.param, {{":", "_"}});
                          });
 
 TEST(WaspServerFlagsTest, BadFlagsAreClearErrors) {
@@ -269,6 +276,11 @@ TEST(WaspServerFlagsTest, BadFlagsAreClearErrors) {
   EXPECT_EQ(server.Terminate(), 2);
   EXPECT_NE(server.Log().find("--isolation=chroot"), std::string::npos)
       << server.Log();
+  ServerProcess fresh({"--isolation=none", "--fresh-vm", "--port=0"});
+  EXPECT_EQ(fresh.Terminate(), 2);
+  EXPECT_NE(fresh.Log().find("--fresh_vm needs --isolation=virtine"),
+            std::string::npos)
+      << fresh.Log();
 }
 
 }  // namespace
