@@ -2,6 +2,7 @@
 # Reproduces the upstream paper's experiments, like upstream's
 # `make artifacts.tar`: builds with -c opt, runs
 #   //tools/artifacts:paper_modes  Table 1 (boot time by step), Fig. 3 (modes)
+#   //tools/artifacts:paper_echo   Fig. 4 (echo server milestones)
 #   //tools/bench:engine_bench     Fig. 8 (context creation), Fig. 11 (fib),
 #                                  Fig. 12 (image size)
 #   tools/bench/suite/run.sh       Fig. 13 (HTTP), with --quick, if it exists
@@ -118,10 +119,11 @@ plot_figures() {
   local out="$1"
   local term=png
   gnuplot -e 'set terminal' 2>&1 | grep -q pngcairo && term=pngcairo
-  local -A inputs=([table1]=table1.csv [fig3]=fig3.csv [fig8]=fig8.csv
-    [fig11]=fig11.csv [fig12]=fig12.csv)
+  local -A inputs=([table1]=table1.csv [fig3]=fig3.csv
+    [fig4]=fig4_by_milestone.csv [fig8]=fig8.csv [fig11]=fig11.csv
+    [fig12]=fig12.csv)
   local figure
-  for figure in table1 fig3 fig8 fig11 fig12; do
+  for figure in table1 fig3 fig4 fig8 fig11 fig12; do
     if [[ ! -s "${out}/data/${inputs[${figure}]}" ]]; then
       log "no data for ${figure}: not plotted"
       continue
@@ -203,23 +205,33 @@ write_readme() {
     echo "| --- | --- | --- |"
     echo "| Table 1: boot time breakdown | table1.png | data/table1.csv (medians), data/table1_trials.csv (every boot) |"
     echo "| Fig. 3: mode latency | fig3.png | data/fig3.csv (medians), data/fig3_trials.csv (every run) |"
+    echo "| Fig. 4: echo server boot latency | fig4.png | data/fig4.csv (median and p90 per milestone), data/fig4_trials.csv (every connection), data/fig4_by_milestone.csv (the plot's) |"
     echo "| Figs. 2 and 8: context creation | fig8.png | data/fig8.csv, from data/engine.csv |"
     echo "| Fig. 11: fib(n) | fig11.png | data/fig11.csv, from data/engine.csv |"
     echo "| Fig. 12: image size | fig12.png | data/fig12.csv, from data/engine.csv |"
     local fig13=-
     if compgen -G "${out}/fig13_*.png" >/dev/null; then fig13="fig13_*.png"; fi
     echo "| Fig. 13: HTTP server | ${fig13} | ${suite_note} |"
-    echo "| Fig. 4 (echo server boot), Fig. 14 (JavaScript), Sec. 6.4 (OpenSSL) | - | not reproduced |"
+    echo "| Fig. 14 (JavaScript), Sec. 6.4 (OpenSSL) | - | not reproduced |"
     echo
     echo "Console output of each program: data/paper_modes.txt,"
-    echo "data/engine_bench.txt. Times are microseconds unless a column says"
-    echo "cycles; the machines are noisy, so compare ratios from one run."
+    echo "data/paper_echo.txt, data/engine_bench.txt. Times are microseconds"
+    echo "unless a column says cycles; the machines are noisy, so compare"
+    echo "ratios from one run."
     if [[ -f "${data}/paper_modes.txt" ]]; then
       echo
       echo "## Table 1 and Fig. 3"
       echo
       echo '```'
       section_of "${data}/paper_modes.txt" '^Table 1:' '^CSV written'
+      echo '```'
+    fi
+    if [[ -f "${data}/paper_echo.txt" ]]; then
+      echo
+      echo "## Fig. 4"
+      echo
+      echo '```'
+      section_of "${data}/paper_echo.txt" '^Fig. 4:' '^CSV written'
       echo '```'
     fi
     if [[ -f "${data}/engine_bench.txt" ]]; then
@@ -270,7 +282,7 @@ main() {
   if [[ -z "${from_data}" ]]; then
     rm -rf "${data}" "${out}"/*.png "${out}/README.md" "${out}/artifacts.tar"
     mkdir -p "${data}"
-    local targets=(//tools/artifacts:paper_modes)
+    local targets=(//tools/artifacts:paper_modes //tools/artifacts:paper_echo)
     if ((engine)); then targets+=(//tools/bench:engine_bench); fi
     commands="bazel build -c opt ${targets[*]}"
     log "${commands}"
@@ -283,6 +295,11 @@ main() {
       --benchmark_out="${data}/paper_modes_benchmark.csv" \
       --benchmark_out_format=csv 2>&1 | tee "${data}/paper_modes.txt"
     commands+=$'\n'"bazel-bin/tools/artifacts/paper_modes --out data --benchmark_out=data/paper_modes_benchmark.csv --benchmark_out_format=csv"
+
+    log "Fig. 4: paper_echo"
+    "${bin}/tools/artifacts/paper_echo" --out "${data}" 2>&1 |
+      tee "${data}/paper_echo.txt"
+    commands+=$'\n'"bazel-bin/tools/artifacts/paper_echo --out data"
 
     if ((engine)); then
       log "Figs. 8, 11, 12: engine_bench (about a minute)"

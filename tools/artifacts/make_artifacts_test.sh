@@ -29,6 +29,19 @@ name,iterations,real_time,cpu_time,time_unit,bytes_per_second,items_per_second,l
 "BM_ImageSizeCachedSquare/65536/min_time:1.000",100,28800,28000,ns,,,"64 MiB image",,
 CSV
 printf 'cpu,"Test CPU"\ntsc_mhz,2445.4\n' >"${out}/data/paper_modes_machine.csv"
+cat >"${out}/data/fig4_by_milestone.csv" <<'CSV'
+milestone,self_boot_us,direct_us,snapshot_us
+entry (real mode),0.000,,
+long mode,3500.051,,
+main,3505.812,0.000,
+ready to receive,3510.872,22.703,0.000
+reply sent,3576.064,67.557,24.546
+host run(),3599.709,89.889,48.691
+CSV
+printf 'variant,milestone,clock,runs,median_cycles,median_us,p90_us\n' \
+  >"${out}/data/fig4.csv"
+printf 'TSC: 2445.4 MHz\n\nFig. 4: echo server, test table\nmain 0.00\n\nCSV written to data\n' \
+  >"${out}/data/paper_echo.txt"
 
 "${script}" --from-data "${out}" --no-plots 2>/dev/null
 
@@ -42,6 +55,21 @@ grep -qx '15,,,' "${out}/data/fig11.csv" || fail "fig11 missing n"
 [[ "$(cat "${out}/data/fig12.csv")" == $'image_kib,cached_call_us\n4,30.500\n65536,28.800' ]] ||
   fail "fig12.csv: $(cat "${out}/data/fig12.csv")"
 grep -q '2445.4 MHz' "${out}/README.md" || fail "README has no TSC"
-tar -tf "${out}/artifacts.tar" | grep -qx 'data/fig8.csv' || fail "tar"
-tar -tf "${out}/artifacts.tar" | grep -qx 'README.md' || fail "tar README"
+# Listed first: grep -q must not cut tar's output short (pipefail).
+listing="$(tar -tf "${out}/artifacts.tar")"
+grep -qx 'data/fig8.csv' <<<"${listing}" || fail "tar"
+grep -qx 'README.md' <<<"${listing}" || fail "tar README"
+grep -qx 'data/fig4.csv' <<<"${listing}" || fail "tar fig4"
+grep -q '^| Fig. 4: echo server boot latency | fig4.png |' "${out}/README.md" ||
+  fail "README does not list Fig. 4"
+grep -q 'Fig. 4 (echo' "${out}/README.md" && fail "README: Fig. 4 not reproduced?"
+grep -qx 'main 0.00' "${out}/README.md" || fail "README has no Fig. 4 console table"
+grep -q 'CSV written' "${out}/README.md" && fail "README: console section not cut"
+
+# The Fig. 4 plot script on the sample, where gnuplot is installed.
+if command -v gnuplot >/dev/null 2>&1; then
+  gnuplot -e "data='${out}/data'; out='${out}'; term='png'" \
+    tools/artifacts/plots/fig4.gp 2>/dev/null || fail "fig4.gp"
+  [[ -s "${out}/fig4.png" ]] || fail "fig4.gp wrote no fig4.png"
+fi
 echo PASS
