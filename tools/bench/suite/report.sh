@@ -269,9 +269,10 @@ $(machine_facts)
 | --- | --- |
 | virtine | \`wasp-server --isolation=virtine\`: a virtine restored from the app's snapshot, reset after the connection |
 | virtine-nosnap | \`WASP_NO_SNAPSHOT=1 wasp-server --isolation=virtine\`: the virtine boots the app image from scratch for every connection (upstream's no-snapshot mode; the KVM VM itself is reused) |
+| virtine-fresh | \`wasp-server --isolation=virtine --fresh-vm\`: a new KVM VM for every connection, booted from the image and destroyed after it |
 | none | \`wasp-server --isolation=none\`: the same app code natively, a coroutine in the worker; the baseline of "x none" |
 | process | \`wasp-server --isolation=process\`: a process forked per connection |
-| nginx | Debian's nginx, \`worker_processes\` = workers, \`sendfile on\`, \`access_log off\`, \`keepalive_requests 1000000\` (config in \`raw/\`) |
+| nginx | Debian's nginx, \`worker_processes\` = workers, \`sendfile on\`, \`access_log off\`, \`keepalive_requests 1000000\`, \`open_file_cache\` (config in \`raw/\`) |
 
 Every configuration serves the same two files: \`small.html\` ($(wc -c <"${DOCROOT}/small.html") bytes) and \`big.bin\` (65,536 bytes).
 "keepalive" runs keep each connection open; "close" runs send one request
@@ -287,8 +288,11 @@ more exit, a new connection costs more) stay further below it. In the
 2-worker rows the load generator shares the server's CPUs, so none's rate
 per core understates native speed and the ceiling can be exceeded.
 
-nginx runs with the lines above and nothing else (no \`open_file_cache\`:
-it opens the file for every request).
+Every measurement follows ${WARMUP} s of the same load that is not counted.
+
+## Targets (issue 5), from the rows below
+
+$(targets_table "${OUT}/http.csv")
 
 ## 1. HTTP, one worker
 
@@ -318,6 +322,42 @@ $(server_events)
 
 $(plot_links)
 EOF
+}
+
+# targets_table HTTP_CSV: the issue's targets, row group by row group.
+targets_table() {
+  echo "| target | file | conns | measured | met |"
+  echo "| --- | --- | ---: | ---: | --- |"
+  awk -F, '
+    NR > 1 && $17 == "ok" {rps[$1, $5, $6, $7] = $9; f[$1, $5, $6, $7] = $16}
+    NR > 1 {key = $5 FS $7; if (!(key in seen)) {seen[key] = 1; keys[++n] = key}}
+    function row(target, file, conns, value, goal, unit) {
+      printf "| %s | %s | %s | %s | %s |\n", target, file, conns,
+        (value == "") ? "-" : sprintf(unit, value),
+        (value == "") ? "no data" : (value >= goal ? "yes" : "**no**")
+    }
+    function ratio(a, b) {return (a > 0 && b > 0) ? a / b : ""}
+    END {
+      for (i = 1; i <= n; i++) {
+        split(keys[i], k, FS)
+        if (k[1] != "small.html") continue
+        v = f["virtine", k[1], "keepalive", k[2]]
+        row("keep-alive: virtine >= 85% of the exit-bound ceiling", k[1], k[2],
+            (v == "" || v == "NA") ? "" : 100 * v, 85, "%.0f%%")
+      }
+      for (i = 1; i <= n; i++) {
+        split(keys[i], k, FS)
+        row("one request per connection: virtine >= 5x process", k[1], k[2],
+            ratio(rps["virtine", k[1], "close", k[2]],
+                  rps["process", k[1], "close", k[2]]), 5, "%.1fx")
+      }
+      for (i = 1; i <= n; i++) {
+        split(keys[i], k, FS)
+        row("one request per connection: virtine >= 20x a fresh VM", k[1],
+            k[2], ratio(rps["virtine", k[1], "close", k[2]],
+                        rps["virtine-fresh", k[1], "close", k[2]]), 20, "%.1fx")
+      }
+    }' "$1"
 }
 
 # What the servers logged besides starting and stopping, counted per server.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The side-by-side benchmark suite of wasp-server: the same files served by
-# wasp-server with each isolation (virtine, virtine without snapshot, none,
-# process) and by nginx, in one run, with the server and the load pinned to
+# wasp-server with each isolation (virtine, virtine without snapshot, a
+# fresh VM per connection, none, process) and by nginx, in one run, with the server and the load pinned to
 # separate CPUs; plus echo by payload size, scaling to two workers and the
 # engine micro-benchmarks. Results (CSV per scenario, README.md, plots) go
 # to bench-results/<YYYY-MM-DD-HHMM>/; the Markdown summary also goes to
@@ -25,13 +25,14 @@ source "${SUITE_DIR}/load.sh"
 source "${SUITE_DIR}/report.sh"
 
 DURATION=5
+WARMUP=1
 QUICK=0
 OUT=""
 LOADS=(1 8 32)
 LOAD_CHOICE=auto
 ECHO_CONNECTIONS=8
 readonly ECHO_PAYLOADS=(64 4096 65536)
-readonly HTTP_CONFIGS=(virtine virtine-nosnap none process nginx)
+readonly HTTP_CONFIGS=(virtine virtine-nosnap virtine-fresh none process nginx)
 readonly ECHO_CONFIGS=(virtine none process)
 readonly SCALING_CONFIGS=(virtine none process nginx)
 readonly APT_PACKAGES=(wrk nginx-light gnuplot-nox)
@@ -40,7 +41,8 @@ usage() {
   cat >&2 <<'EOF'
 usage: tools/bench/suite/run.sh [--duration SECONDS] [--quick] [--out DIR]
                                 [--loads N,N,...]
-  --duration S   seconds per measurement (default 5)
+  --duration S   seconds per measurement (default 5), after a warm-up of
+                 1 s of the same load (not counted)
   --quick        smoke test: 1 s per measurement, 8 connections only
   --out DIR      where the results go (default bench-results/<date-time>/)
   --loads LIST   connection counts of the HTTP runs (default 1,8,32)
@@ -72,6 +74,7 @@ parse_args() {
   esac
   if ((QUICK)); then
     DURATION=1
+    WARMUP=0
     LOADS=(8)
   fi
   if ! [[ "${DURATION}" =~ ^[1-9][0-9]*$ ]]; then

@@ -70,12 +70,19 @@ start_wasp() {
   local key="$1" config="$2" app="$3" workers="$4" cpus="$5"
   local log="${RAW}/server-${key}.log"
   local isolation="${config}" env=()
-  if [[ "${config}" == virtine-nosnap ]]; then
-    isolation=virtine
-    env=(WASP_NO_SNAPSHOT=1)
-  fi
   local args=(--app="${app}" --port=0 --admin-port=0 --workers="${workers}"
-    --cpus="${cpus}" --isolation="${isolation}" --shutdown-grace=1s)
+    --cpus="${cpus}" --shutdown-grace=1s)
+  case "${config}" in
+    virtine-nosnap)
+      isolation=virtine
+      env=(WASP_NO_SNAPSHOT=1)
+      ;;
+    virtine-fresh)
+      isolation=virtine
+      args+=(--fresh-vm)
+      ;;
+  esac
+  args+=(--isolation="${isolation}")
   [[ "${app}" != http ]] || args+=(--docroot="${DOCROOT}")
   echo "suite: starting ${key}: ${env[*]} taskset -c ${cpus} wasp-server" \
     "${args[*]}" >&2
@@ -132,6 +139,8 @@ http {
   access_log off;
   sendfile on;
   keepalive_requests 1000000;
+  open_file_cache max=1000 inactive=60s;
+  open_file_cache_valid 60s;
   client_body_temp_path ${dir}/body;
   proxy_temp_path ${dir}/proxy;
   fastcgi_temp_path ${dir}/fastcgi;
