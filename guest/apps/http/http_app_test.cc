@@ -409,7 +409,7 @@ TEST_P(HttpAppTest, RequestBodiesAreSkipped) {
 TEST_P(HttpAppTest, LargeBodiesAreSentFromTheBundle) {
   std::string big(200 * 1024, '\0');
   for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 7);
-  std::string exact(16 * 1024, 's');
+  std::string exact(64 * 1024, 's');
   auto bundle = PackDocrootFiles({{"/big.bin", "application/octet-stream", big},
                                   {"/exact.txt", "text/plain", exact}},
                                  kDate);
@@ -420,7 +420,7 @@ TEST_P(HttpAppTest, LargeBodiesAreSentFromTheBundle) {
   Connect("GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n");
   EXPECT_EQ(TakeResponse(peer_.sent).body, big);
   EXPECT_EQ(TakeResponse(peer_.sent).body, exact);
-  // The big one: its head, then its body with the next receive; the 16 KiB
+  // The big one: its head, then its body with the next receive; the 64 KiB
   // one in one exit.
   EXPECT_EQ(peer_.sends, 1);
   EXPECT_EQ(peer_.send_recvs, 2);

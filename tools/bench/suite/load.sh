@@ -4,14 +4,11 @@
 # (wasp-load or wrk), WASP_LOAD, SUITE_DIR and RAW.
 #
 # LOAD_CPUS and LOAD_THREADS say where the load runs; LOAD_LOG names the
-# file that keeps the tool's own output of the last run. WARMUP seconds of
-# the same load come first and are not counted (the first connections of a
-# run pay for cold caches and, now and then, a slow loopback connect).
+# file each run's command and output are appended to.
 LOAD_CPUS=1
 LOAD_THREADS=1
 LOAD_LOG=/dev/null
 LOAD_PID=""
-WARMUP="${WARMUP:-0}"
 
 # drive_load URL CONNECTIONS DURATION [keepalive] [payload]
 #   keepalive: 1 (default) keeps connections open; 0 sends one request per
@@ -25,7 +22,7 @@ drive_load() {
   local command=()
   if [[ "${LOAD_TOOL}" == wasp-load ]]; then
     command=("${WASP_LOAD}" --json --connections="${connections}"
-      --duration="${duration}s" --warmup="${WARMUP}s")
+      --duration="${duration}s")
     ((threads == 1)) || command+=(--threads="${threads}")
     ((keepalive)) || command+=(--keepalive=false)
     [[ -z "${payload}" ]] || command+=(--payload="${payload}")
@@ -40,15 +37,9 @@ drive_load() {
   fi
   command+=("${url}")
   local out="${TMP}/load.out" status=0
-  echo "taskset -c ${LOAD_CPUS} ${command[*]}" >"${LOAD_LOG}"
-  if [[ "${LOAD_TOOL}" != wasp-load ]] && ((WARMUP > 0)); then
-    # wrk has no warm-up of its own: a short run first, not counted.
-    local warm=("${command[@]/#-d${duration}s/-d${WARMUP}s}")
-    timeout -k 5 $((WARMUP + 30)) taskset -c "${LOAD_CPUS}" "${warm[@]}" \
-      >/dev/null 2>&1 || true
-  fi
+  echo "taskset -c ${LOAD_CPUS} ${command[*]}" >>"${LOAD_LOG}"
   # timeout leads its own process group: the EXIT trap can end it.
-  timeout -k 5 $((duration + WARMUP + 30)) taskset -c "${LOAD_CPUS}" "${command[@]}" \
+  timeout -k 5 $((duration + 30)) taskset -c "${LOAD_CPUS}" "${command[@]}" \
     >"${out}" 2>&1 &
   LOAD_PID=$!
   wait "${LOAD_PID}" || status=$?

@@ -283,7 +283,7 @@ core) in the same row group, e = the exit round trip above. It is what a
 virtine could reach if one request cost one exit on top of the native work;
 "% of ceiling" is the virtine's share of it. Requests that need more exits
 (exits/req: the server's \`wasp_vm_exits_total\` over the run divided by
-the responses the load tool received; a body over 16 KiB is sent with one
+the responses the load tool received; a body over 64 KiB is sent with one
 more exit, a new connection costs more) stay further below it. In the
 2-worker rows the load generator shares the server's CPUs, so none's rate
 per core understates native speed and the ceiling can be exceeded.
