@@ -120,7 +120,7 @@ class DirtyLogReset final : public ResetStrategy {
 
  private:
   // Pages copied back per reset before they are protected again.
-  static constexpr uint64_t kKeepWritableLimit = kAutoCopyLimit / kPageSize;
+  static constexpr uint64_t kKeepWritableLimit = (256 << 10) / kPageSize;
 
   // Write-protects the pages of the last fetched log again (without manual
   // protection, fetching did that).
@@ -151,8 +151,9 @@ absl::StatusOr<std::unique_ptr<ResetStrategy>> MakeResetStrategy(
         region.start, region.end, memory.size()));
   }
   if (kind == ResetKind::kAuto) {
-    kind = region.size() <= kAutoCopyLimit ? ResetKind::kCopy
-                                           : ResetKind::kDirtyLog;
+    kind = vm.HasManualDirtyLogProtect() || region.size() > kAutoCopyLimit
+               ? ResetKind::kDirtyLog
+               : ResetKind::kCopy;
   }
   if (kind == ResetKind::kNone) return std::make_unique<NoReset>();
   if (kind == ResetKind::kCopy) return std::make_unique<CopyReset>(region);

@@ -16,7 +16,7 @@
 namespace wasp {
 
 enum class ResetKind {
-  kAuto,      // copy small regions, log dirty pages of large ones
+  kAuto,      // dirty log with manual protection, else copy small regions
   kCopy,      // copy the whole writable region back
   kDirtyLog,  // copy back the pages KVM logged as written
   kNone,      // never: the virtine runs once, so nothing is kept to reset to
@@ -44,7 +44,8 @@ class ResetStrategy {
   virtual ResetKind kind() const = 0;
 };
 
-// Regions up to this size are copied by kAuto.
+// Without manual dirty-log protection (kernels before 5.8) kAuto copies
+// regions up to this size: there every written page costs a fault per run.
 inline constexpr uint64_t kAutoCopyLimit = 256 << 10;
 
 // `slot` is the KVM memory slot backing all of `memory` at guest address 0.

@@ -36,12 +36,14 @@ absl::Status Vm::MapMemory(uint32_t slot, uint64_t guest_phys, void* host,
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> Vm::EnableManualDirtyLogProtect() {
+bool Vm::HasManualDirtyLogProtect() const {
   int caps =
       ::ioctl(fd(), KVM_CHECK_EXTENSION, KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2);
-  if (caps <= 0 || (caps & KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE) == 0) {
-    return false;
-  }
+  return caps > 0 && (caps & KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE) != 0;
+}
+
+absl::StatusOr<bool> Vm::EnableManualDirtyLogProtect() {
+  if (!HasManualDirtyLogProtect()) return false;
   kvm_enable_cap cap = {.cap = KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2,
                         .args = {KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE}};
   if (::ioctl(fd(), KVM_ENABLE_CAP, &cap) < 0) {

@@ -25,6 +25,7 @@ class Vm final {
   // protection (KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2; false when the kernel lacks
   // it) reading the log leaves pages writable until ClearDirtyLog, so that a
   // page written every run faults only once.
+  bool HasManualDirtyLogProtect() const;
   absl::StatusOr<bool> EnableManualDirtyLogProtect();
   // Writes the slot's log into `bitmap` (a bit per page, rounded up to 64).
   absl::Status GetDirtyLog(uint32_t slot, uint64_t* bitmap);
