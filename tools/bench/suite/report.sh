@@ -294,6 +294,8 @@ Every measurement follows ${WARMUP} s of the same load that is not counted.
 
 $(targets_table "${OUT}/http.csv")
 
+The load tool's target (wasp-load within 10% of wrk): section 5.
+
 ## 1. HTTP, one worker
 
 $(http_sections)
@@ -314,6 +316,10 @@ engine_bench: ${ENGINE_STATUS}; CSV in \`engine.csv\`.
 $(sed -n '/^figure/,$p' "${OUT}/engine.txt")
 \`\`\`
 
+## 5. The load tool against wrk
+
+$(load_check_section)
+
 ## Server log events
 
 $(server_events)
@@ -322,6 +328,33 @@ $(server_events)
 
 $(plot_links)
 EOF
+}
+
+# The best round of each tool and their ratio: the issue asks wasp-load to
+# reach at least wrk's rate (not be the bottleneck) and to agree with it
+# within 10%.
+load_check_section() {
+  if [[ -n "${LOAD_CHECK_NOTE}" ]]; then
+    echo "The check was ${LOAD_CHECK_NOTE}."
+    return 0
+  fi
+  echo "wasp-server \`--isolation=none\` (CPU 0), keep-alive small.html, ${LOADS[-1]} connections, one thread on CPU 1, ${DURATION} s per round, best round of each (all rounds: \`loadcheck.csv\`):"
+  echo
+  echo "| wrk requests/s | wasp-load requests/s | wasp-load / wrk | at least wrk's rate | within 10% of wrk |"
+  echo "| ---: | ---: | ---: | --- | --- |"
+  awk -F, "${MD_AWK}"'
+    NR > 1 && $5 != "NA" && $5 + 0 > best[$1] {best[$1] = $5 + 0}
+    END {
+      w = best["wrk"]; l = best["wasp-load"]
+      if (w > 0 && l > 0) {
+        r = l / w
+        printf "| %s | %s | %.2f | %s | %s |\n", group(w), group(l), r,
+          (r >= 1) ? "yes" : "**no**",
+          (r >= 0.9 && r <= 1.1) ? "yes" : "**no**" (r > 1.1 ? " (wrk was the bottleneck)" : "")
+      } else {
+        print "| - | - | - | no data | no data |"
+      }
+    }' "${OUT}/loadcheck.csv"
 }
 
 # targets_table HTTP_CSV: the issue's targets, row group by row group.
