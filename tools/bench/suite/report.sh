@@ -330,30 +330,37 @@ $(plot_links)
 EOF
 }
 
-# The best round of each tool and their ratio: the issue asks wasp-load to
-# reach at least wrk's rate (not be the bottleneck) and to agree with it
-# within 10%.
+# The best round of each tool per server and their ratio. The issue asks
+# wasp-load to reach at least wrk's rate against --isolation=none (not to be
+# the bottleneck) and to agree with wrk within 10% (checked where the
+# server, not either tool, limits the rate: the virtine row).
 load_check_section() {
   if [[ -n "${LOAD_CHECK_NOTE}" ]]; then
     echo "The check was ${LOAD_CHECK_NOTE}."
     return 0
   fi
-  echo "wasp-server \`--isolation=none\` (CPU 0), keep-alive small.html, ${LOADS[-1]} connections, one thread on CPU 1, ${DURATION} s per round, best round of each (all rounds: \`loadcheck.csv\`):"
+  echo "wasp-server on CPU 0, keep-alive small.html, ${LOADS[-1]} connections, one thread on CPU 1, ${DURATION} s per round, the best round of each tool (all rounds: \`loadcheck.csv\`):"
   echo
-  echo "| wrk requests/s | wasp-load requests/s | wasp-load / wrk | at least wrk's rate | within 10% of wrk |"
-  echo "| ---: | ---: | ---: | --- | --- |"
+  echo "| server | wrk requests/s | wasp-load requests/s | wasp-load / wrk | target | met |"
+  echo "| --- | ---: | ---: | ---: | --- | --- |"
   awk -F, "${MD_AWK}"'
-    NR > 1 && $5 != "NA" && $5 + 0 > best[$1] {best[$1] = $5 + 0}
-    END {
-      w = best["wrk"]; l = best["wasp-load"]
+    NR > 1 && $6 != "NA" && $6 + 0 > best[$1, $2] {best[$1, $2] = $6 + 0}
+    function verdict(mode, r) {
+      if (mode == "at_least") return (r >= 1) ? "yes" : "**no**"
+      return (r >= 0.9 && r <= 1.1) ? "yes" : "**no**"
+    }
+    function line(server, target, mode,   w, l) {
+      w = best[server, "wrk"]; l = best[server, "wasp-load"]
       if (w > 0 && l > 0) {
-        r = l / w
-        printf "| %s | %s | %.2f | %s | %s |\n", group(w), group(l), r,
-          (r >= 1) ? "yes" : "**no**",
-          (r >= 0.9 && r <= 1.1) ? "yes" : "**no**" (r > 1.1 ? " (wrk was the bottleneck)" : "")
+        printf "| %s | %s | %s | %.2f | %s | %s |\n", server, group(w),
+          group(l), l / w, target, verdict(mode, l / w)
       } else {
-        print "| - | - | - | no data | no data |"
+        printf "| %s | - | - | - | %s | no data |\n", server, target
       }
+    }
+    END {
+      line("none", "at least wrk'"'"'s rate (the load tool is not the bottleneck)", "at_least")
+      line("virtine", "within 10% of wrk (the server is the bottleneck)", "agree")
     }' "${OUT}/loadcheck.csv"
 }
 
