@@ -1,37 +1,15 @@
-#include <fstream>
+#include <cstdint>
 #include <map>
-#include <sstream>
 #include <string>
 
-#include "absl/strings/numbers.h"
 #include "gtest/gtest.h"
 #include "guest/abi/hypercall.h"
+#include "tests/testing/nasm_defines.h"
 
 namespace {
 
-// %define NAME VALUE lines of the nasm include.
-std::map<std::string, uint64_t> ReadNasmDefines() {
-  std::ifstream file("guest/abi/hypercall.inc");
-  EXPECT_TRUE(file) << "guest/abi/hypercall.inc is not in the test's runfiles";
-  std::map<std::string, uint64_t> defines;
-  std::string line;
-  while (std::getline(file, line)) {
-    std::istringstream words(line);
-    std::string directive, name, value;
-    if (!(words >> directive >> name >> value) || directive != "%define") {
-      continue;
-    }
-    uint64_t number = 0;
-    EXPECT_TRUE(absl::SimpleHexAtoi(value, &number) ||
-                absl::SimpleAtoi(value, &number))
-        << line;
-    defines[name] = number;
-  }
-  return defines;
-}
-
 TEST(AbiTest, NasmIncludeMatchesHeader) {
-  std::map<std::string, uint64_t> expected = {
+  std::map<std::string, int64_t> expected = {
       {"WASP_PORT_EXIT", WASP_PORT_EXIT},
       {"WASP_PORT_FAULT", WASP_PORT_FAULT},
       {"WASP_PORT_HYPERCALL", WASP_PORT_HYPERCALL},
@@ -45,7 +23,9 @@ TEST(AbiTest, NasmIncludeMatchesHeader) {
       {"WASP_HC_SEND_CLOSE", WASP_HC_SEND_CLOSE},
       {"WASP_HC_GET_CONFIG", WASP_HC_GET_CONFIG},
   };
-  EXPECT_EQ(ReadNasmDefines(), expected);
+  auto defines = wasp::testing::ReadNasmDefines("guest/abi/hypercall.inc");
+  ASSERT_TRUE(defines.ok()) << defines.status();
+  EXPECT_EQ(*defines, expected);
 }
 
 TEST(AbiTest, LayoutIsConsistent) {

@@ -1,16 +1,14 @@
 // The guests of upstream's Table 1 and Fig. 3 (tests/guests/boot): the boot
 // passes every milestone in order, each mode computes the same function.
 // Fails, never skips, without a usable /dev/kvm.
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "gtest/gtest.h"
 #include "tests/guests/boot/boot_long_image.h"
 #include "tests/testing/kvm.h"
+#include "tests/testing/nasm_defines.h"
 #include "tools/artifacts/boot_guests.h"
 
 namespace wasp::artifacts {
@@ -18,25 +16,11 @@ namespace {
 
 constexpr absl::Duration kBudget = absl::Seconds(10);
 
-// The numeric %define NAME VALUE lines of boot.inc.
+// The numeric %define lines of boot.inc.
 std::map<std::string, int64_t> BootIncDefines() {
-  std::map<std::string, int64_t> defines;
-  std::ifstream file("tests/guests/boot/boot.inc");
-  EXPECT_TRUE(file) << "tests/guests/boot/boot.inc is not in the runfiles";
-  std::string line;
-  while (std::getline(file, line)) {
-    std::istringstream words(line);
-    std::string directive, name, value;
-    words >> directive >> name >> value;
-    int64_t number;
-    if (directive != "%define") continue;
-    bool hex = value.rfind("0x", 0) == 0;
-    if (hex ? absl::SimpleHexAtoi(value.substr(2), &number)
-            : absl::SimpleAtoi(value, &number)) {
-      defines[name] = number;
-    }
-  }
-  return defines;
+  auto defines = wasp::testing::ReadNasmDefines("tests/guests/boot/boot.inc");
+  EXPECT_TRUE(defines.ok()) << defines.status();
+  return defines.ok() ? *defines : std::map<std::string, int64_t>();
 }
 
 TEST(BootProtocolTest, HostAndGuestAgree) {

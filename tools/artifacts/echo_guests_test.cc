@@ -4,17 +4,15 @@
 // usable /dev/kvm.
 #include "tools/artifacts/echo_guests.h"
 
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 #include "guest/abi/hypercall.h"
 #include "tests/testing/kvm.h"
+#include "tests/testing/nasm_defines.h"
 
 namespace wasp::artifacts {
 namespace {
@@ -25,25 +23,11 @@ absl::Span<const uint8_t> Bytes(absl::string_view text) {
   return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
 }
 
-// The numeric %define NAME VALUE lines of echo.inc.
+// The numeric %define lines of echo.inc.
 std::map<std::string, int64_t> EchoIncDefines() {
-  std::map<std::string, int64_t> defines;
-  std::ifstream file("tests/guests/boot/echo.inc");
-  EXPECT_TRUE(file) << "tests/guests/boot/echo.inc is not in the runfiles";
-  std::string line;
-  while (std::getline(file, line)) {
-    std::istringstream words(line);
-    std::string directive, name, value;
-    words >> directive >> name >> value;
-    int64_t number;
-    if (directive != "%define") continue;
-    bool hex = value.rfind("0x", 0) == 0;
-    if (hex ? absl::SimpleHexAtoi(value.substr(2), &number)
-            : absl::SimpleAtoi(value, &number)) {
-      defines[name] = number;
-    }
-  }
-  return defines;
+  auto defines = wasp::testing::ReadNasmDefines("tests/guests/boot/echo.inc");
+  EXPECT_TRUE(defines.ok()) << defines.status();
+  return defines.ok() ? *defines : std::map<std::string, int64_t>();
 }
 
 TEST(EchoProtocolTest, HostAndGuestAgree) {
