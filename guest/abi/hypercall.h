@@ -63,13 +63,13 @@
 #define WASP_HC_SEND_RECV                \
   7 /* (const void *out, size_t out_len, \
         void *in, size_t in_cap) -> bytes received */
-#define WASP_HC_GET_CONFIG                                        \
-  8                    /* (void *buf, size_t cap) -> config size; \
-                           copies min(cap, size) bytes */
-#define WASP_HC_SEND_CLOSE                                         \
+#define WASP_HC_GET_CONFIG                     \
+  8 /* (void *buf, size_t cap) -> config size; \
+        copies min(cap, size) bytes */
+#define WASP_HC_SEND_CLOSE                                            \
   9 /* (const void *buf, size_t len): sends all of buf, then ends the \
-       connection; the virtine is not resumed (only a bad buffer      \
-       returns, with -WASP_EFAULT) */
+       connection; the virtine is not resumed (only a bad buffer gets \
+       -WASP_EFAULT) */
 #define WASP_HC_MAX 63 /* allowlists are 64-bit masks */
 
 /*
@@ -120,8 +120,9 @@ _Static_assert(offsetof(struct wasp_call_area, result) == 2048, "ABI");
  * serves the connection with RECV, SEND and SEND_RECV (a keep-alive request
  * costs one exit: send the response, receive the next request) and exits to
  * close it, or ends with WASP_HC_SEND_CLOSE (the last response and the
- * close in one exit: a one-request connection costs one exit). Every buffer is checked against guest memory; data moves
- * directly between the socket and guest memory.
+ * close in one exit: a one-request connection costs one exit). Every buffer
+ * is checked against guest memory; data moves directly between the socket
+ * and guest memory.
  */
 
 #endif /* WASP_GUEST_ABI_HYPERCALL_H_ */
