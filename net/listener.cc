@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -99,11 +98,7 @@ void Acceptor::Loop() {
     absl::Status status =
         (*ring)->SubmitAndWait(100, [&](const io_uring_cqe& cqe) {
           if (cqe.res >= 0) {
-            UniqueFd socket(cqe.res);
-            int one = 1;
-            ::setsockopt(socket.get(), IPPROTO_TCP, TCP_NODELAY, &one,
-                         sizeof one);
-            LeastLoaded()->Enqueue(std::move(socket));
+            LeastLoaded()->Enqueue(UniqueFd(cqe.res));
           } else if (cqe.res != -ECANCELED && !stop_) {
             // Out of descriptors or memory: the connection waits in the
             // backlog until the next accept.

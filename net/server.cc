@@ -1,5 +1,7 @@
 #include "net/server.h"
 
+#include <sys/socket.h>
+
 #include "engine/status_macros.h"
 #include "net/metrics.h"
 
@@ -22,20 +24,26 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
                      AdminServer::Start(std::move(admin),
                                         [self] { return self->Metrics(); }));
   }
+  bool single = options.cpus.size() == 1;
   std::vector<Worker*> workers;
   for (size_t i = 0; i < options.cpus.size(); ++i) {
     WorkerOptions worker{.index = static_cast<int>(i),
                          .cpu = options.cpus[i],
                          .queue_limit = options.queue,
                          .idle_timeout = options.idle_timeout,
-                         .http_errors = options.http_errors};
+                         .http_errors = options.http_errors,
+                         .listener = single ? listener.get() : -1};
     ASSIGN_OR_RETURN(std::unique_ptr<Worker> started,
                      Worker::Start(worker, pools(static_cast<int>(i))));
     workers.push_back(started.get());
     server->workers_.push_back(std::move(started));
   }
-  ASSIGN_OR_RETURN(server->acceptor_,
-                   Acceptor::Start(std::move(listener), std::move(workers)));
+  if (single) {
+    server->listener_ = std::move(listener);
+  } else {
+    ASSIGN_OR_RETURN(server->acceptor_,
+                     Acceptor::Start(std::move(listener), std::move(workers)));
+  }
   return server;
 }
 
@@ -49,10 +57,13 @@ std::string Server::Metrics() const {
 
 void Server::Shutdown(absl::Duration grace) {
   if (acceptor_) acceptor_->Stop();
+  // Refuses new connections now (the worker's pending accept ends).
+  if (listener_.valid()) ::shutdown(listener_.get(), SHUT_RDWR);
   absl::Time deadline = absl::Now() + grace;
   for (auto& worker : workers_) worker->Drain(deadline);
   for (auto& worker : workers_) worker->Join();
   acceptor_.reset();
+  listener_.reset();
   admin_.reset();
 }
 

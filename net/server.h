@@ -50,7 +50,10 @@ class Server final {
   Server() = default;
 
   std::vector<std::unique_ptr<Worker>> workers_;
+  // With several workers an acceptor hands connections to the least loaded;
+  // a single worker accepts from the listener itself.
   std::unique_ptr<Acceptor> acceptor_;
+  UniqueFd listener_;
   std::unique_ptr<AdminServer> admin_;
   int port_ = 0;
   int admin_port_ = -1;

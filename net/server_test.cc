@@ -151,6 +151,27 @@ TEST_P(ServerTest, ServesMoreConnectionsThanThePool) {
   EXPECT_EQ(served, 24);
 }
 
+// With two workers an acceptor thread hands each connection to the least
+// loaded one (a single worker accepts by itself, as every other test here).
+TEST_P(ServerTest, TwoWorkersShareTheConnections) {
+  StartServer(EchoApp(), {.workers = 2});
+  std::vector<TcpClient> open;
+  for (int i = 0; i < 4; ++i) {
+    open.push_back(Connect());
+    EXPECT_EQ(Echo(open.back(), "hi " + std::to_string(i)),
+              "hi " + std::to_string(i));
+  }
+  std::string metrics = server_->Metrics();
+  EXPECT_NE(metrics.find("wasp_connections_total{worker=\"0\"} 2"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("wasp_connections_total{worker=\"1\"} 2"),
+            std::string::npos)
+      << metrics;
+  server_->Shutdown(absl::Seconds(1));
+  EXPECT_FALSE(TcpClient::Connect(server_->port()).ok()) << "still accepting";
+}
+
 TEST_P(ServerTest, RefusesPromptlyPastTheQueue) {
   StartServer(EchoApp(), {.pool = 1, .queue = 1});
   TcpClient busy = Connect();

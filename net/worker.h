@@ -36,6 +36,10 @@ struct WorkerOptions {
   absl::Duration idle_timeout = absl::Seconds(30);
   // A fault before any response: answer `500 Internal Server Error`.
   bool http_errors = false;
+  // A listening socket the worker accepts from itself (the only worker of a
+  // server: nobody to balance, so no hand-off from another thread); -1:
+  // connections arrive through Enqueue.
+  int listener = -1;
 };
 
 using PoolFactory =
@@ -74,6 +78,8 @@ class Worker final {
   void Loop();
   void Handle(const io_uring_cqe& cqe);
   void TakeInbox();
+  void ArmAccept();
+  void OnAccept(const io_uring_cqe& cqe);
   void Accept(UniqueFd socket);
   void Assign(size_t index, UniqueFd socket);
   void Continue(size_t index, absl::StatusOr<IoRequest> request);
@@ -107,6 +113,8 @@ class Worker final {
   std::deque<UniqueFd> waiting_;
   uint64_t wake_value_ = 0;
   bool draining_ = false;
+  // When to accept again after an accept error stopped it.
+  absl::Time accept_again_ = absl::InfiniteFuture();
   absl::Time deadline_ = absl::InfiniteFuture();
 };
 
