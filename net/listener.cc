@@ -5,8 +5,10 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "engine/status_macros.h"
 #include "net/event_log.h"
 #include "net/uring.h"
@@ -94,19 +96,25 @@ void Acceptor::Loop() {
     io_uring_sqe_set_data64(sqe, kAcceptTag);
   };
   arm();
+  // After an accept error (out of descriptors or memory) connections wait
+  // in the backlog and accepting resumes a tick later, not in a tight loop.
+  absl::Time accept_again = absl::InfiniteFuture();
   while (!stop_) {
     absl::Status status =
         (*ring)->SubmitAndWait(100, [&](const io_uring_cqe& cqe) {
           if (cqe.res >= 0) {
             LeastLoaded()->Enqueue(UniqueFd(cqe.res));
-          } else if (cqe.res != -ECANCELED && !stop_) {
-            // Out of descriptors or memory: the connection waits in the
-            // backlog until the next accept.
+            if (!(cqe.flags & IORING_CQE_F_MORE) && !stop_) arm();
+          } else if (!stop_) {
             LogEvent(absl::StrFormat("accept failed: %s", strerror(-cqe.res)));
+            accept_again = absl::Now() + absl::Milliseconds(100);
           }
-          if (!(cqe.flags & IORING_CQE_F_MORE) && !stop_) arm();
         });
     if (!status.ok()) LogEvent(status.ToString());
+    if (absl::Now() >= accept_again && !stop_) {
+      accept_again = absl::InfiniteFuture();
+      arm();
+    }
   }
 }
 
