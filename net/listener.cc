@@ -5,11 +5,10 @@
 #include <sys/socket.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "absl/strings/str_format.h"
-#include "absl/time/clock.h"
 #include "engine/status_macros.h"
+#include "net/accept.h"
 #include "net/event_log.h"
 #include "net/uring.h"
 
@@ -89,32 +88,16 @@ void Acceptor::Loop() {
     LogEvent(absl::StrCat("acceptor: ", ring.status().ToString()));
     return;
   }
-  auto arm = [&] {
-    io_uring_sqe* sqe = (*ring)->Sqe();
-    io_uring_prep_multishot_accept(sqe, listener_.get(), nullptr, nullptr,
-                                   SOCK_CLOEXEC);
-    io_uring_sqe_set_data64(sqe, kAcceptTag);
-  };
-  arm();
-  // After an accept error (out of descriptors or memory) connections wait
-  // in the backlog and accepting resumes a tick later, not in a tight loop.
-  absl::Time accept_again = absl::InfiniteFuture();
+  MultishotAccept accept(listener_.get(), kAcceptTag);
+  accept.Arm(**ring);
   while (!stop_) {
     absl::Status status =
         (*ring)->SubmitAndWait(100, [&](const io_uring_cqe& cqe) {
-          if (cqe.res >= 0) {
-            LeastLoaded()->Enqueue(UniqueFd(cqe.res));
-            if (!(cqe.flags & IORING_CQE_F_MORE) && !stop_) arm();
-          } else if (!stop_) {
-            LogEvent(absl::StrFormat("accept failed: %s", strerror(-cqe.res)));
-            accept_again = absl::Now() + absl::Milliseconds(100);
-          }
+          UniqueFd socket = accept.Complete(**ring, cqe, stop_);
+          if (socket.valid()) LeastLoaded()->Enqueue(std::move(socket));
         });
     if (!status.ok()) LogEvent(status.ToString());
-    if (absl::Now() >= accept_again && !stop_) {
-      accept_again = absl::InfiniteFuture();
-      arm();
-    }
+    if (!stop_) accept.RearmIfDue(**ring);
   }
 }
 

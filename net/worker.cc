@@ -1,7 +1,5 @@
 #include "net/worker.h"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -10,7 +8,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <optional>
 
 #include "absl/strings/str_format.h"
@@ -59,12 +56,6 @@ constexpr char kInternalError[] =
 __kernel_timespec KernelTimespec(absl::Duration duration) {
   timespec ts = absl::ToTimespec(duration);
   return {.tv_sec = ts.tv_sec, .tv_nsec = ts.tv_nsec};
-}
-
-// Responses go out at once, not after Nagle's delay.
-void SetNoDelay(int socket) {
-  int one = 1;
-  ::setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 void PinToCpu(int cpu) {
@@ -151,16 +142,16 @@ void Worker::Loop() {
   io_uring_sqe* sqe = ring_->Sqe();
   io_uring_prep_read(sqe, wake_.get(), &wake_value_, sizeof wake_value_, 0);
   io_uring_sqe_set_data64(sqe, kTagWake);
-  if (options_.listener >= 0) ArmAccept();
+  if (options_.listener >= 0) {
+    accept_.emplace(options_.listener, kTagAccept);
+    accept_->Arm(*ring_);
+  }
   for (;;) {
     absl::Status status = ring_->SubmitAndWait(
         kTickMs, [this](const io_uring_cqe& cqe) { Handle(cqe); });
     if (!status.ok()) LogEvent(status.ToString());
     TakeInbox();
-    if (absl::Now() >= accept_again_ && !draining_) {
-      accept_again_ = absl::InfiniteFuture();
-      ArmAccept();
-    }
+    if (accept_ && !draining_) accept_->RearmIfDue(*ring_);
     if (draining_) {
       if (absl::Now() >= deadline_) CutOff();
       if (Idle()) return;
@@ -169,7 +160,6 @@ void Worker::Loop() {
 }
 
 void Worker::Enqueue(UniqueFd socket) {
-  SetNoDelay(socket.get());
   {
     absl::MutexLock lock(&mu_);
     inbox_.push_back(std::move(socket));
@@ -203,32 +193,6 @@ void Worker::TakeInbox() {
   if (drain && !draining_) {
     deadline_ = *drain;
     StartDrain();
-  }
-}
-
-void Worker::ArmAccept() {
-  io_uring_sqe* sqe = ring_->Sqe();
-  io_uring_prep_multishot_accept(sqe, options_.listener, nullptr, nullptr,
-                                 SOCK_CLOEXEC);
-  io_uring_sqe_set_data64(sqe, kTagAccept);
-}
-
-void Worker::OnAccept(const io_uring_cqe& cqe) {
-  if (cqe.res >= 0) {
-    UniqueFd socket(cqe.res);
-    SetNoDelay(socket.get());
-    Accept(std::move(socket));
-    if (!(cqe.flags & IORING_CQE_F_MORE) && !draining_) ArmAccept();
-    return;
-  }
-  // EINVAL: the server shut the listener down to stop; not an error.
-  if (cqe.res == -EINVAL || draining_) return;
-  // Out of descriptors or memory: connections wait in the backlog, and
-  // accepting resumes a tick later rather than failing in a loop.
-  LogEvent(absl::StrFormat("worker %d: accept failed: %s", options_.index,
-                           strerror(-cqe.res)));
-  if (!(cqe.flags & IORING_CQE_F_MORE)) {
-    accept_again_ = absl::Now() + absl::Milliseconds(kTickMs);
   }
 }
 
@@ -281,7 +245,11 @@ void Worker::Assign(size_t index, UniqueFd socket) {
 void Worker::Handle(const io_uring_cqe& cqe) {
   uint64_t data = io_uring_cqe_get_data64(&cqe);
   Tag tag = TagOf(data);
-  if (tag == kTagAccept) return OnAccept(cqe);
+  if (tag == kTagAccept) {
+    UniqueFd socket = accept_->Complete(*ring_, cqe, draining_);
+    if (socket.valid()) Accept(std::move(socket));
+    return;
+  }
   if (tag == kTagWake) {
     io_uring_sqe* sqe = ring_->Sqe();
     io_uring_prep_read(sqe, wake_.get(), &wake_value_, sizeof wake_value_, 0);

@@ -21,6 +21,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "engine/unique_fd.h"
+#include "net/accept.h"
 #include "net/metrics.h"
 #include "net/session.h"
 #include "net/uring.h"
@@ -78,8 +79,6 @@ class Worker final {
   void Loop();
   void Handle(const io_uring_cqe& cqe);
   void TakeInbox();
-  void ArmAccept();
-  void OnAccept(const io_uring_cqe& cqe);
   void Accept(UniqueFd socket);
   void Assign(size_t index, UniqueFd socket);
   void Continue(size_t index, absl::StatusOr<IoRequest> request);
@@ -113,8 +112,7 @@ class Worker final {
   std::deque<UniqueFd> waiting_;
   uint64_t wake_value_ = 0;
   bool draining_ = false;
-  // When to accept again after an accept error stopped it.
-  absl::Time accept_again_ = absl::InfiniteFuture();
+  std::optional<MultishotAccept> accept_;  // from options_.listener
   absl::Time deadline_ = absl::InfiniteFuture();
 };
 

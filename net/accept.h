@@ -1,0 +1,39 @@
+// A multishot accept on a listening socket, armed on the caller's ring: how
+// connections come in, whether the acceptor hands them out or a lone worker
+// accepts them itself.
+#ifndef WASP_NET_ACCEPT_H_
+#define WASP_NET_ACCEPT_H_
+
+#include <cstdint>
+
+#include "absl/time/time.h"
+#include "engine/unique_fd.h"
+#include "net/uring.h"
+
+namespace wasp {
+
+class MultishotAccept final {
+ public:
+  // Completions carry `user_data`.
+  MultishotAccept(int listener, uint64_t user_data)
+      : listener_(listener), user_data_(user_data) {}
+
+  void Arm(Uring& ring);
+  // The connection a completion carries (TCP_NODELAY set), or an invalid fd.
+  // While `stopping` nothing is armed again. After an error (out of
+  // descriptors or memory) connections wait in the backlog and accepting
+  // resumes at RearmIfDue a tick later, not in a failing loop; the
+  // listener's shutdown (EINVAL) ends it quietly.
+  UniqueFd Complete(Uring& ring, const io_uring_cqe& cqe, bool stopping);
+  // Call once per loop iteration.
+  void RearmIfDue(Uring& ring);
+
+ private:
+  const int listener_;
+  const uint64_t user_data_;
+  absl::Time again_ = absl::InfiniteFuture();
+};
+
+}  // namespace wasp
+
+#endif  // WASP_NET_ACCEPT_H_
