@@ -119,8 +119,9 @@ class DirtyLogReset final : public ResetStrategy {
   ResetKind kind() const override { return ResetKind::kDirtyLog; }
 
  private:
-  // Pages copied back per reset before they are protected again.
-  static constexpr uint64_t kKeepWritableLimit = (256 << 10) / kPageSize;
+  // Pages copied back per reset before they are protected again: at most
+  // what a copy reset would copy.
+  static constexpr uint64_t kKeepWritableLimit = kAutoCopyLimit / kPageSize;
 
   // Write-protects the pages of the last fetched log again (without manual
   // protection, fetching did that).
