@@ -155,6 +155,24 @@ void ExpectEcho(SessionPool& pool, size_t total, size_t piece) {
   EXPECT_EQ(pool.in_use(), 0u);
 }
 
+// One connection through `pool`: the client sends `request` (nothing if it
+// is empty), the session runs to its end, then the client reads all it got.
+struct Served {
+  absl::StatusOr<IoRequest> done;
+  std::string reply;
+};
+Served ServeOne(SessionPool& pool, const std::string& request) {
+  auto session = pool.Acquire();
+  if (!session.ok()) return {session.status(), ""};
+  Connection c = Connect();
+  if (!request.empty()) ::write(c.client.get(), request.data(), request.size());
+  Served served{Drive(**session, c.server.get()), ""};
+  c.server.reset();  // the worker closes the connection
+  served.reply = ReadToEnd(c.client.get());
+  pool.Release(std::move(*session));
+  return served;
+}
+
 std::shared_ptr<const std::vector<uint8_t>> NoConfig() {
   return std::make_shared<const std::vector<uint8_t>>();
 }
@@ -309,15 +327,9 @@ TEST(CoroutinePoolTest, InitSeesTheConfigOnce) {
   auto other = MakeCoroutinePool(app, 1, NoConfig());
   EXPECT_EQ(other.status().code(), absl::StatusCode::kFailedPrecondition);
 
-  auto session = (*pool)->Acquire();
-  ASSERT_TRUE(session.ok());
-  Connection c = Connect();
-  ::write(c.client.get(), "x", 1);
-  absl::StatusOr<IoRequest> done = Drive(**session, c.server.get());
-  ASSERT_TRUE(done.ok()) << done.status();
-  c.server.reset();
-  EXPECT_EQ(ReadToEnd(c.client.get()), "cfg");
-  (*pool)->Release(std::move(*session));
+  Served served = ServeOne(**pool, "x");
+  ASSERT_TRUE(served.done.ok()) << served.done.status();
+  EXPECT_EQ(served.reply, "cfg");
 }
 
 TEST(CoroutinePoolTest, FailedInitIsAnError) {
@@ -336,16 +348,10 @@ TEST(CoroutinePoolTest, FailedInitIsAnError) {
 TEST(CoroutinePoolTest, ExitEndsOnlyTheConnection) {
   auto pool = MakeCoroutinePool({"exit", &ExitInit, &ExitServe}, 1, NoConfig());
   ASSERT_TRUE(pool.ok()) << pool.status();
-  auto session = (*pool)->Acquire();
-  ASSERT_TRUE(session.ok());
-  Connection c = Connect();
-  ::write(c.client.get(), "x", 1);
-  absl::StatusOr<IoRequest> done = Drive(**session, c.server.get());
-  ASSERT_TRUE(done.ok()) << done.status();
-  EXPECT_FALSE(done->failed);
-  c.server.reset();
-  EXPECT_EQ(ReadToEnd(c.client.get()), "bye");
-  (*pool)->Release(std::move(*session));
+  Served served = ServeOne(**pool, "x");
+  ASSERT_TRUE(served.done.ok()) << served.done.status();
+  EXPECT_FALSE(served.done->failed);
+  EXPECT_EQ(served.reply, "bye");
 }
 
 TEST(CoroutinePoolTest, SendCloseIsTheSessionsLastRequest) {
@@ -428,74 +434,51 @@ TEST(ProcessPoolTest, CrashedChildIsAFailedSession) {
   auto pool = MakeProcessPool({"crash", &CrashInit, &CrashServe}, 1, NoConfig(),
                               absl::Seconds(10));
   ASSERT_TRUE(pool.ok()) << pool.status();
-  auto session = (*pool)->Acquire();
-  ASSERT_TRUE(session.ok());
-  Connection c = Connect();
-  absl::StatusOr<IoRequest> done = Drive(**session, c.server.get());
-  ASSERT_TRUE(done.ok()) << done.status();
-  EXPECT_TRUE(done->failed);
-  EXPECT_TRUE(absl::StrContains(done->failure, "SIGABRT")) << done->failure;
-  (*pool)->Release(std::move(*session));
+  Served served = ServeOne(**pool, "");
+  ASSERT_TRUE(served.done.ok()) << served.done.status();
+  EXPECT_TRUE(served.done->failed);
+  EXPECT_TRUE(absl::StrContains(served.done->failure, "SIGABRT"))
+      << served.done->failure;
 }
 
 TEST(ProcessPoolTest, SendCloseEndsTheChild) {
   auto pool = MakeProcessPool({"send_close", &SendCloseInit, &SendCloseServe},
                               1, NoConfig(), absl::Seconds(10));
   ASSERT_TRUE(pool.ok()) << pool.status();
-  auto session = (*pool)->Acquire();
-  ASSERT_TRUE(session.ok());
-  Connection c = Connect();
-  absl::StatusOr<IoRequest> done = Drive(**session, c.server.get());
-  ASSERT_TRUE(done.ok()) << done.status();
-  EXPECT_FALSE(done->failed) << done->failure;
-  c.server.reset();
-  EXPECT_EQ(ReadToEnd(c.client.get()), "last");
-  (*pool)->Release(std::move(*session));
+  Served served = ServeOne(**pool, "");
+  ASSERT_TRUE(served.done.ok()) << served.done.status();
+  EXPECT_FALSE(served.done->failed) << served.done->failure;
+  EXPECT_EQ(served.reply, "last");
 }
 
 TEST(ProcessPoolTest, ExitAndSilenceEndTheChildNormally) {
   auto exit_pool = MakeProcessPool({"exit", &ExitInit, &ExitServe}, 1,
                                    NoConfig(), absl::Seconds(10));
   ASSERT_TRUE(exit_pool.ok()) << exit_pool.status();
-  auto session = (*exit_pool)->Acquire();
-  ASSERT_TRUE(session.ok());
-  Connection c = Connect();
-  absl::StatusOr<IoRequest> done = Drive(**session, c.server.get());
-  ASSERT_TRUE(done.ok()) << done.status();
-  EXPECT_FALSE(done->failed) << done->failure;
-  (*exit_pool)->Release(std::move(*session));
+  Served exited = ServeOne(**exit_pool, "");
+  ASSERT_TRUE(exited.done.ok()) << exited.done.status();
+  EXPECT_FALSE(exited.done->failed) << exited.done->failure;
 
   // A silent client: the echo app's receive times out and it returns.
   auto echo_pool =
       MakeProcessPool(EchoNativeApp(), 1, NoConfig(), absl::Milliseconds(200));
   ASSERT_TRUE(echo_pool.ok()) << echo_pool.status();
-  session = (*echo_pool)->Acquire();
-  ASSERT_TRUE(session.ok());
-  Connection silent = Connect();
   absl::Time start = absl::Now();
-  done = Drive(**session, silent.server.get());
-  ASSERT_TRUE(done.ok()) << done.status();
-  EXPECT_FALSE(done->failed) << done->failure;
+  Served silent = ServeOne(**echo_pool, "");
+  ASSERT_TRUE(silent.done.ok()) << silent.done.status();
+  EXPECT_FALSE(silent.done->failed) << silent.done->failure;
   EXPECT_GE(absl::Now() - start, absl::Milliseconds(150));
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
-  (*echo_pool)->Release(std::move(*session));
 }
 
 // --- The HTTP app, through both ---
 
 std::string GetIndex(SessionPool& pool) {
-  auto session = pool.Acquire();
-  if (!session.ok()) return session.status().ToString();
-  Connection c = Connect();
-  const std::string request =
-      "GET / HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n";
-  ::write(c.client.get(), request.data(), request.size());
-  absl::StatusOr<IoRequest> done = Drive(**session, c.server.get());
-  pool.Release(std::move(*session));
-  if (!done.ok()) return done.status().ToString();
-  if (done->failed) return done->failure;
-  c.server.reset();
-  return ReadToEnd(c.client.get());
+  Served served = ServeOne(
+      pool, "GET / HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+  if (!served.done.ok()) return served.done.status().ToString();
+  if (served.done->failed) return served.done->failure;
+  return served.reply;
 }
 
 TEST(HttpAppTest, GetIndexThroughBothPools) {
