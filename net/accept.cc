@@ -43,7 +43,8 @@ UniqueFd MultishotAccept::Complete(Uring& ring, const io_uring_cqe& cqe,
 }
 
 void MultishotAccept::RearmIfDue(Uring& ring) {
-  if (absl::Now() < again_) return;
+  // No clock read on the common path: nothing is waiting to be armed.
+  if (again_ == absl::InfiniteFuture() || absl::Now() < again_) return;
   again_ = absl::InfiniteFuture();
   Arm(ring);
 }
