@@ -12,10 +12,21 @@ namespace wasp {
 
 struct WorkerMetrics {
   std::atomic<uint64_t> connections_total{0};
-  std::atomic<uint64_t> connections_refused{0};
+  std::atomic<uint64_t> connections_refused{0};  // past --max-connections
   std::atomic<int64_t> connections_open{0};
+  // Of the open ones: waiting for the client (holding no virtine), and
+  // holding a virtine or sending a response.
+  std::atomic<int64_t> connections_idle{0};
+  std::atomic<int64_t> connections_active{0};
+  // Connections with work waiting for a free virtine (or, for sessions held
+  // per connection, waiting for a session).
   std::atomic<int64_t> connections_queued{0};
-  std::atomic<uint64_t> requests{0};  // send operations completed
+  std::atomic<uint64_t> requests_rejected{0};  // that queue was full
+  std::atomic<uint64_t> runs{0};               // request-scoped runs
+  std::atomic<int64_t> hibernated_bytes{0};
+  std::atomic<uint64_t> hibernations{0};
+  std::atomic<uint64_t> reset_failures{0};  // virtines discarded
+  std::atomic<uint64_t> requests{0};  // responses (runs with output, sends)
   std::atomic<uint64_t> bytes_received{0};
   std::atomic<uint64_t> bytes_sent{0};
   std::atomic<uint64_t> exits{0};
@@ -24,6 +35,7 @@ struct WorkerMetrics {
   std::atomic<uint64_t> budget_timeouts{0};
   std::atomic<int64_t> pool_in_use{0};
   std::atomic<int64_t> pool_capacity{0};
+  std::atomic<int64_t> max_connections{0};
 };
 
 // The Prometheus exposition of every worker's counters.

@@ -29,6 +29,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   for (size_t i = 0; i < options.cpus.size(); ++i) {
     WorkerOptions worker{.index = static_cast<int>(i),
                          .cpu = options.cpus[i],
+                         .max_connections = options.max_connections,
                          .queue_limit = options.queue,
                          .idle_timeout = options.idle_timeout,
                          .http_errors = options.http_errors,

@@ -7,10 +7,12 @@
 #include <thread>
 #include <vector>
 
+#include "engine/status_macros.h"
 #include "gtest/gtest.h"
 #include "guest/apps/echo/echo_image.h"
 #include "net/native/apps.h"
 #include "net/native/coroutine_session.h"
+#include "net/native/native_handler.h"
 #include "net/native/process_session.h"
 #include "net/virtine_session.h"
 #include "tests/apps/hostile_image.h"
@@ -52,41 +54,63 @@ struct ServerSetup {
   bool http_errors = false;
   size_t pool = 4;
   size_t queue = 64;
+  size_t max_connections = 10000;
   size_t workers = 1;
   absl::Duration idle_timeout = absl::Seconds(10);
   absl::Duration cpu_budget = absl::Milliseconds(200);
 };
 
-class ServerTest : public wasp::testing::KvmTest,
-                   public ::testing::WithParamInterface<Isolation> {
+// What serves `app` under `isolation`, as wasp-server builds it.
+absl::StatusOr<ServingPool> MakePool(
+    Isolation isolation, const TestApp& app, const ServerSetup& setup,
+    std::shared_ptr<const std::vector<uint8_t>> config) {
+  switch (isolation) {
+    case Isolation::kVirtine:
+      return MakeVirtinePool(app.image, {.memory_bytes = 1 << 20,
+                                         .capacity = setup.pool,
+                                         .cpu_budget = setup.cpu_budget,
+                                         .config = config});
+    case Isolation::kNone:
+      if (app.native.handle != nullptr) {
+        ASSIGN_OR_RETURN(auto handlers,
+                         MakeNativeHandlerPool(app.native, setup.pool, config));
+        return ServingPool{.handlers = std::move(handlers)};
+      } else {
+        ASSIGN_OR_RETURN(auto sessions,
+                         MakeCoroutinePool(app.native, setup.pool, config));
+        return ServingPool{.sessions = std::move(sessions)};
+      }
+    case Isolation::kProcess: {
+      ASSIGN_OR_RETURN(auto sessions,
+                       MakeProcessPool(app.native, setup.pool, config,
+                                       setup.idle_timeout, setup.cpu_budget));
+      return ServingPool{.sessions = std::move(sessions)};
+    }
+  }
+  return absl::InternalError("unknown isolation");
+}
+
+class ServerTest : public ::testing::TestWithParam<Isolation> {
  protected:
-  void StartServer(const TestApp& app, ServerSetup setup = {}) {
-    VirtinePoolOptions virtine{.memory_bytes = 1 << 20,
-                               .capacity = setup.pool,
-                               .cpu_budget = setup.cpu_budget};
+  void SetUp() override {
+    // Virtines need KVM; a missing /dev/kvm fails here, saying how to fix it.
+    if (GetParam() == Isolation::kVirtine) wasp::testing::ExpectKvm();
+  }
+
+  void StartServer(const TestApp& app, ServerSetup setup = {},
+                   std::shared_ptr<const std::vector<uint8_t>> config =
+                       std::make_shared<const std::vector<uint8_t>>()) {
     ServerOptions options{.port = 0,
                           .admin_port = 0,
                           .cpus = std::vector<int>(setup.workers, -1),
+                          .max_connections = setup.max_connections,
                           .queue = setup.queue,
                           .idle_timeout = setup.idle_timeout,
                           .http_errors = setup.http_errors};
-    auto config = std::make_shared<const std::vector<uint8_t>>();
     Isolation isolation = GetParam();
-    auto server = Server::Start(
-        options, [app, virtine, config, isolation, setup](int) -> PoolFactory {
-          return [=]() -> absl::StatusOr<std::unique_ptr<SessionPool>> {
-            switch (isolation) {
-              case Isolation::kVirtine:
-                return MakeVirtinePool(app.image, virtine);
-              case Isolation::kNone:
-                return MakeCoroutinePool(app.native, setup.pool, config);
-              case Isolation::kProcess:
-                return MakeProcessPool(app.native, setup.pool, config,
-                                       setup.idle_timeout, setup.cpu_budget);
-            }
-            return absl::InternalError("unknown isolation");
-          };
-        });
+    auto server = Server::Start(options, [=](int) -> PoolFactory {
+      return [=] { return MakePool(isolation, app, setup, config); };
+    });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
   }
@@ -113,6 +137,8 @@ class ServerTest : public wasp::testing::KvmTest,
 using IsolatingServerTest = ServerTest;
 using SharedServerTest = ServerTest;
 using VirtineServerTest = ServerTest;
+using SessionServerTest = ServerTest;
+using RequestScopedServerTest = ServerTest;
 
 TEST_P(ServerTest, EchoesLargePayloads) {
   StartServer(EchoApp());
@@ -172,10 +198,32 @@ TEST_P(ServerTest, TwoWorkersShareTheConnections) {
   EXPECT_FALSE(TcpClient::Connect(server_->port()).ok()) << "still accepting";
 }
 
-TEST_P(ServerTest, RefusesPromptlyPastTheQueue) {
+TEST_P(ServerTest, RefusesPromptlyPastMaxConnections) {
+  StartServer(EchoApp(), {.pool = 4, .max_connections = 2});
+  TcpClient first = Connect();
+  TcpClient second = Connect();
+  ASSERT_EQ(Echo(first, "one"), "one");
+  ASSERT_EQ(Echo(second, "two"), "two");
+  TcpClient refused = Connect();
+  EXPECT_TRUE(refused.ClosedWithin(absl::Seconds(2)));
+  EXPECT_NE(
+      server_->Metrics().find("wasp_connections_refused_total{worker=\"0\"} 1"),
+      std::string::npos)
+      << server_->Metrics();
+  // Once one leaves, a new one is served.
+  first.ShutdownWrite();
+  EXPECT_TRUE(first.ClosedWithin(absl::Seconds(2)));
+  absl::SleepFor(absl::Milliseconds(50));
+  TcpClient next = Connect();
+  EXPECT_EQ(Echo(next, "three"), "three");
+}
+
+// A session per connection (a process): past the pool, connections wait
+// in the queue; past the queue they are refused at once.
+TEST_P(SessionServerTest, RefusesPromptlyPastTheQueue) {
   StartServer(EchoApp(), {.pool = 1, .queue = 1});
   TcpClient busy = Connect();
-  ASSERT_EQ(Echo(busy, "hold"), "hold");  // holds the only virtine
+  ASSERT_EQ(Echo(busy, "hold"), "hold");  // holds the only process
   TcpClient waiting = Connect();          // queued
   absl::SleepFor(absl::Milliseconds(100));
   TcpClient refused = Connect();
@@ -190,6 +238,29 @@ TEST_P(ServerTest, RefusesPromptlyPastTheQueue) {
   auto back = waiting.ReceiveExactly(4);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(*back, "next");
+}
+
+// Open connections hold no virtine (or handler) while they wait: a worker
+// with 8 serves a new client at once with 1,000 idle keep-alive
+// connections open.
+TEST_P(RequestScopedServerTest, IdleConnectionsHoldNoVirtine) {
+  StartServer(EchoApp(),
+              {.pool = 8, .queue = 64, .idle_timeout = absl::Seconds(30)});
+  std::vector<TcpClient> idle;
+  for (int i = 0; i < 1000; ++i) {
+    idle.push_back(Connect());
+    ASSERT_EQ(Echo(idle.back(), "hi"), "hi") << "connection " << i;
+  }
+  absl::Time start = absl::Now();
+  TcpClient fresh = Connect();
+  EXPECT_EQ(Echo(fresh, "hello"), "hello");
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5)) << "idle timeout is 30 s";
+  std::string metrics = server_->Metrics();
+  EXPECT_NE(metrics.find("wasp_connections_open{worker=\"0\"} 1001"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("wasp_pool_in_use{worker=\"0\"} 0"), std::string::npos)
+      << metrics;
 }
 
 TEST_P(ServerTest, SlowClientDoesNotDelayAFastOne) {
@@ -381,6 +452,12 @@ INSTANTIATE_TEST_SUITE_P(Isolations, ServerTest,
 INSTANTIATE_TEST_SUITE_P(Isolations, IsolatingServerTest,
                          ::testing::Values(Isolation::kVirtine,
                                            Isolation::kProcess),
+                         IsolationName);
+INSTANTIATE_TEST_SUITE_P(Isolations, SessionServerTest,
+                         ::testing::Values(Isolation::kProcess), IsolationName);
+INSTANTIATE_TEST_SUITE_P(Isolations, RequestScopedServerTest,
+                         ::testing::Values(Isolation::kVirtine,
+                                           Isolation::kNone),
                          IsolationName);
 INSTANTIATE_TEST_SUITE_P(Isolations, VirtineServerTest,
                          ::testing::Values(Isolation::kVirtine), IsolationName);

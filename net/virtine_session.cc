@@ -6,6 +6,7 @@
 #include "engine/cache.h"
 #include "engine/status_macros.h"
 #include "guest/abi/hypercall.h"
+#include "net/virtine_handler.h"
 
 namespace wasp {
 namespace {
@@ -55,12 +56,6 @@ class VirtineSession final : public Session {
   }
 
   absl::StatusOr<IoRequest> Resume(int64_t result) override {
-    // Received bytes went into guest memory behind KVM's back.
-    if (receive_address_ && result > 0) {
-      virtine_->note_host_write(*receive_address_,
-                                static_cast<uint64_t>(result));
-    }
-    receive_address_.reset();
     virtine_->set_hypercall_result(result);
     ASSIGN_OR_RETURN(Exit exit, virtine_->run(absl::Now() + cpu_budget_));
     return Next(exit);
@@ -103,8 +98,9 @@ class VirtineSession final : public Session {
     const auto& a = call.args;
     switch (call.number) {
       case WASP_HC_RECV: {
-        ASSIGN_OR_RETURN(auto in, virtine_->memory().Translate(a[0], a[1]));
-        receive_address_ = a[0];
+        // Recorded as written by the host, so the reset restores it.
+        ASSIGN_OR_RETURN(auto in,
+                         virtine_->memory().TranslateForWrite(a[0], a[1]));
         return IoRequest{.kind = IoRequest::Kind::kRecv, .in = in};
       }
       case WASP_HC_SEND: {
@@ -117,8 +113,8 @@ class VirtineSession final : public Session {
       }
       case WASP_HC_SEND_RECV: {
         ASSIGN_OR_RETURN(auto out, virtine_->memory().Translate(a[0], a[1]));
-        ASSIGN_OR_RETURN(auto in, virtine_->memory().Translate(a[2], a[3]));
-        receive_address_ = a[2];
+        ASSIGN_OR_RETURN(auto in,
+                         virtine_->memory().TranslateForWrite(a[2], a[3]));
         return IoRequest{
             .kind = IoRequest::Kind::kSendRecv, .out = out, .in = in};
       }
@@ -132,7 +128,6 @@ class VirtineSession final : public Session {
   Virtine* const virtine_;
   const absl::Duration cpu_budget_;
   uint64_t exits_at_start_ = 0;
-  std::optional<uint64_t> receive_address_;  // of the pending receive
 };
 
 // One worker's virtines; used by that worker's thread only (no locks).
@@ -200,8 +195,8 @@ class FreshVirtinePool final : public SessionPool {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<SessionPool>> MakeVirtinePool(
-    const Image& image, const VirtinePoolOptions& options) {
+absl::StatusOr<ServingPool> MakeVirtinePool(const Image& image,
+                                            const VirtinePoolOptions& options) {
   VirtineOptions virtine{
       .budget = options.cpu_budget,
       .hypercalls = &SocketHypercalls(),
@@ -218,7 +213,7 @@ absl::StatusOr<std::unique_ptr<SessionPool>> MakeVirtinePool(
     // A first connection's virtine: the image loads, the VM can be made.
     ASSIGN_OR_RETURN(std::unique_ptr<Session> session, pool->Acquire());
     pool->Release(std::move(session));
-    return pool;
+    return ServingPool{.sessions = std::move(pool)};
   }
   auto cache = std::make_unique<Cache>(
       options.memory_bytes, CacheOptions{.virtine = virtine,
@@ -226,7 +221,17 @@ absl::StatusOr<std::unique_ptr<SessionPool>> MakeVirtinePool(
                                          .shared = false});
   RETURN_IF_ERROR(cache->load(image));
   RETURN_IF_ERROR(cache->ensure(options.capacity));
-  return std::make_unique<VirtinePool>(std::move(cache), options);
+  ASSIGN_OR_RETURN(Virtine * probe, cache->acquire());
+  bool request_scoped = probe->request_area().has_value();
+  RETURN_IF_ERROR(cache->put(probe));
+  if (request_scoped) {
+    ASSIGN_OR_RETURN(auto handlers,
+                     MakeVirtineHandlerPool(std::move(cache), options.capacity,
+                                            options.cpu_budget));
+    return ServingPool{.handlers = std::move(handlers)};
+  }
+  return ServingPool{
+      .sessions = std::make_unique<VirtinePool>(std::move(cache), options)};
 }
 
 }  // namespace wasp

@@ -1,6 +1,7 @@
-// Sessions served by virtines: each connection gets a virtine from the
-// worker's pool, restored from the app's snapshot; its socket hypercalls
-// become IoRequests on guest memory (checked, never copied).
+// Virtines for a worker: request-scoped handlers (net/virtine_handler.h),
+// or sessions for connection-scoped apps, where a connection gets a virtine
+// restored from the app's snapshot and its socket hypercalls become
+// IoRequests on guest memory (checked, never copied).
 #ifndef WASP_NET_VIRTINE_SESSION_H_
 #define WASP_NET_VIRTINE_SESSION_H_
 
@@ -11,6 +12,7 @@
 #include "absl/time/time.h"
 #include "engine/image.h"
 #include "net/session.h"
+#include "net/worker.h"
 
 namespace wasp {
 
@@ -27,10 +29,12 @@ struct VirtinePoolOptions {
 };
 
 // Loads `image`, runs it to its snapshot once, and pre-creates `capacity`
-// virtines cloned from it (with `fresh_vm`: checks that `image` loads, and
-// creates a virtine per connection, at most `capacity` at once).
-absl::StatusOr<std::unique_ptr<SessionPool>> MakeVirtinePool(
-    const Image& image, const VirtinePoolOptions& options);
+// virtines cloned from it: request handlers if the snapshot registered a
+// request area, else sessions held per connection (with `fresh_vm`: checks
+// that `image` loads, and creates a virtine per connection, at most
+// `capacity` at once).
+absl::StatusOr<ServingPool> MakeVirtinePool(const Image& image,
+                                            const VirtinePoolOptions& options);
 
 }  // namespace wasp
 

@@ -1,6 +1,5 @@
 #include "net/worker.h"
 
-#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/eventfd.h>
@@ -8,55 +7,20 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <optional>
+#include <cstring>
 
 #include "absl/strings/str_format.h"
-#include "absl/synchronization/notification.h"
 #include "engine/status_macros.h"
-#include "guest/abi/hypercall.h"
 #include "net/event_log.h"
+#include "net/worker_connection.h"
 
 namespace wasp {
 namespace {
 
-// user_data: tag (8 bits) | slot (24 bits) | generation (32 bits), so that a
-// completion that arrives after its connection ended reaches nobody.
-enum Tag : uint64_t {
-  kTagWake = 1,
-  kTagAccept,
-  kTagFirstRecv,
-  kTagRecv,
-  kTagSend,
-  kTagWait,
-  kTagTimeout,
-};
-
-uint64_t Pack(Tag tag, size_t slot, uint32_t generation) {
-  return tag | (uint64_t{slot} << 8) | (uint64_t{generation} << 32);
-}
-Tag TagOf(uint64_t data) { return static_cast<Tag>(data & 0xFF); }
-size_t SlotOf(uint64_t data) { return (data >> 8) & 0xFFFFFF; }
-uint32_t GenerationOf(uint64_t data) { return data >> 32; }
-
-constexpr unsigned kRingEntries = 1024;
+// Enough for every pending operation of a burst; io_uring keeps
+// completions beyond the ring (IORING_FEAT_NODROP).
+constexpr unsigned kRingEntries = 4096;
 constexpr int kTickMs = 100;
-
-// What the guest sees of a failed receive.
-int64_t RecvResult(int result) {
-  if (result >= 0) return result;
-  if (result == -ECANCELED) return -WASP_ETIMEDOUT;  // the linked timeout
-  if (result == -ECONNRESET) return -WASP_ECONNRESET;
-  return -WASP_EPIPE;
-}
-
-constexpr char kInternalError[] =
-    "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
-    "Connection: close\r\n\r\n";
-
-__kernel_timespec KernelTimespec(absl::Duration duration) {
-  timespec ts = absl::ToTimespec(duration);
-  return {.tv_sec = ts.tv_sec, .tv_nsec = ts.tv_nsec};
-}
 
 void PinToCpu(int cpu) {
   cpu_set_t set;
@@ -65,28 +29,21 @@ void PinToCpu(int cpu) {
   pthread_setaffinity_np(pthread_self(), sizeof set, &set);
 }
 
-}  // namespace
+__kernel_timespec KernelTimespec(absl::Duration duration) {
+  timespec ts = absl::ToTimespec(duration);
+  return {.tv_sec = ts.tv_sec, .tv_nsec = ts.tv_nsec};
+}
 
-struct Worker::Slot {
-  uint32_t generation = 0;
-  bool busy = false;
-  UniqueFd socket;
-  std::unique_ptr<Session> session;
-  IoRequest request;
-  size_t sent = 0;
-  // A receive result already known (end of stream or timeout on the first
-  // receive), returned at the next receive instead of waiting again.
-  std::optional<int64_t> pending_recv;
-  bool started = false;  // the session has its first bytes
-  bool responded = false;
-  // A request must arrive whole by then, however the client trickles it in:
-  // the idle timeout counts from the connection's start or last response.
-  absl::Time request_deadline;
-  __kernel_timespec timeout = {};
-};
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Worker>> Worker::Start(WorkerOptions options,
                                                       PoolFactory make_pool) {
+  if (options.max_connections == 0 ||
+      options.max_connections > kMaxConnectionsPerWorker) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("max_connections must be between 1 and %d, not %d",
+                        kMaxConnectionsPerWorker, options.max_connections));
+  }
   auto worker = std::unique_ptr<Worker>(new Worker(options));
   worker->wake_.reset(::eventfd(0, EFD_CLOEXEC));
   if (!worker->wake_.valid()) return ErrnoError("eventfd", errno);
@@ -115,27 +72,35 @@ void Worker::Run(PoolFactory make_pool, absl::Status* ready,
                  absl::Notification* started) {
   if (options_.cpu >= 0) PinToCpu(options_.cpu);
   // The pool is made here so that its memory and vCPUs belong to this core.
-  absl::StatusOr<std::unique_ptr<SessionPool>> pool = make_pool();
+  absl::StatusOr<ServingPool> pool = make_pool();
   absl::StatusOr<std::unique_ptr<Uring>> ring = Uring::Create(kRingEntries);
   *ready = !pool.ok() ? pool.status() : ring.status();
+  if (ready->ok() &&
+      (pool->handlers == nullptr) == (pool->sessions == nullptr)) {
+    *ready = absl::InvalidArgumentError(
+        "a worker's pool must have either request handlers or sessions");
+  }
   if (!ready->ok()) {
     started->Notify();
     return;
   }
-  pool_ = std::move(*pool);
+  handlers_ = std::move(pool->handlers);
+  sessions_ = std::move(pool->sessions);
   ring_ = std::move(*ring);
-  for (size_t i = 0; i < pool_->capacity(); ++i) {
-    slots_.push_back(std::make_unique<Slot>());
-    free_slots_.push_back(pool_->capacity() - 1 - i);
-  }
-  metrics_.pool_capacity = static_cast<int64_t>(pool_->capacity());
+  if (handlers_) scratch_.resize(handlers_->input_capacity());
+  metrics_.pool_capacity = static_cast<int64_t>(
+      handlers_ ? handlers_->capacity() : sessions_->capacity());
+  metrics_.max_connections = static_cast<int64_t>(options_.max_connections);
   started->Notify();
   Loop();
   // Sessions go back before the pool (and its virtines) are destroyed.
-  for (auto& slot : slots_) {
-    if (slot->session) pool_->Release(std::move(slot->session));
+  for (auto& c : connections_) {
+    if (c->slot && c->slot->session) {
+      sessions_->Release(std::move(c->slot->session));
+    }
   }
-  pool_.reset();
+  sessions_.reset();
+  handlers_.reset();
 }
 
 void Worker::Loop() {
@@ -151,6 +116,12 @@ void Worker::Loop() {
         kTickMs, [this](const io_uring_cqe& cqe) { Handle(cqe); });
     if (!status.ok()) LogEvent(status.ToString());
     TakeInbox();
+    if (handlers_) {
+      DispatchQueued();
+    } else {
+      AssignQueuedSessions();
+    }
+    ExpireQueued();
     if (accept_ && !draining_) accept_->RearmIfDue(*ring_);
     if (draining_) {
       if (absl::Now() >= deadline_) CutOff();
@@ -199,47 +170,65 @@ void Worker::TakeInbox() {
 void Worker::Accept(UniqueFd socket) {
   ++metrics_.connections_total;
   if (draining_) return;  // closed: the server is stopping
-  if (!free_slots_.empty()) {
-    size_t index = free_slots_.back();
-    free_slots_.pop_back();
-    return Assign(index, std::move(socket));
-  }
-  if (waiting_.size() < options_.queue_limit) {
-    waiting_.push_back(std::move(socket));
-    metrics_.connections_queued = static_cast<int64_t>(waiting_.size());
+  if (static_cast<size_t>(metrics_.connections_open.load()) >=
+      options_.max_connections) {
+    ++metrics_.connections_refused;  // closing it tells the client at once
     return;
   }
-  ++metrics_.connections_refused;  // closing it tells the client at once
+  size_t index;
+  if (!free_connections_.empty()) {
+    index = free_connections_.back();
+    free_connections_.pop_back();
+  } else {
+    index = connections_.size();
+    connections_.push_back(std::make_unique<Connection>());
+  }
+  Connection& c = *connections_[index];
+  c.socket = std::move(socket);
+  c.deadline = absl::Now() + options_.idle_timeout;
+  ++metrics_.connections_open;
+  if (handlers_) {
+    SetState(c, State::kReading);
+    return ArmPoll(index);
+  }
+  OpenSession(index);
 }
 
-void Worker::Assign(size_t index, UniqueFd socket) {
-  Slot& slot = *slots_[index];
-  absl::StatusOr<std::unique_ptr<Session>> session = pool_->Acquire();
-  if (!session.ok()) {
-    LogEvent(absl::StrFormat("worker %d: no session for a connection: %s",
-                             options_.index, session.status().ToString()));
-    ++metrics_.connections_refused;
-    free_slots_.push_back(index);
-    return;
-  }
-  slot.busy = true;
-  slot.socket = std::move(socket);
-  slot.session = std::move(*session);
-  slot.pending_recv.reset();
-  slot.started = false;
-  slot.responded = false;
-  slot.request_deadline = absl::Now() + options_.idle_timeout;
-  ++metrics_.connections_open;
-  metrics_.pool_in_use = static_cast<int64_t>(pool_->in_use());
-  absl::Span<uint8_t> first = slot.session->first_buffer();
-  if (first.empty()) {
-    slot.started = true;
-    return Continue(index, slot.session->Start(slot.socket.get(), 0));
-  }
-  // The client's first bytes go straight into the session (a virtine's call
-  // area) before it runs at all.
-  slot.request = IoRequest{.kind = IoRequest::Kind::kRecv, .in = first};
-  SubmitRecv(index);
+// Every state change goes through here, so the gauges cannot drift.
+void Worker::SetState(Connection& c, State state) {
+  auto gauge = [this](State s) -> std::atomic<int64_t>* {
+    switch (s) {
+      case State::kReading:
+        return &metrics_.connections_idle;
+      case State::kQueued:
+        return &metrics_.connections_queued;
+      case State::kRunning:
+      case State::kSending:
+      case State::kSession:
+        return &metrics_.connections_active;
+      case State::kFree:
+        return nullptr;
+    }
+    return nullptr;
+  };
+  if (auto* old = gauge(c.state)) --*old;
+  if (auto* now = gauge(state)) ++*now;
+  c.state = state;
+}
+
+void Worker::Close(size_t index) {
+  Connection& c = *connections_[index];
+  SetState(c, State::kFree);
+  ++c.generation;
+  c.socket.reset();
+  c.input = PendingInput();
+  c.input_flags = 0;
+  c.close_after_output = false;
+  std::vector<iovec>().swap(c.unsent);
+  std::string().swap(c.copied);
+  c.slot.reset();
+  --metrics_.connections_open;
+  free_connections_.push_back(index);
 }
 
 void Worker::Handle(const io_uring_cqe& cqe) {
@@ -256,11 +245,15 @@ void Worker::Handle(const io_uring_cqe& cqe) {
     io_uring_sqe_set_data64(sqe, kTagWake);
     return;
   }
-  size_t index = SlotOf(data);
-  if (tag == kTagTimeout || index >= slots_.size()) return;
-  Slot& slot = *slots_[index];
-  if (!slot.busy || slot.generation != GenerationOf(data)) return;  // stale
+  size_t index = IndexOf(data);
+  if (tag == kTagTimeout || index >= connections_.size()) return;
+  Connection& c = *connections_[index];
+  if (c.state == State::kFree || c.generation != GenerationOf(data)) return;
   switch (tag) {
+    case kTagReadable:
+      return OnReadable(index, cqe.res);
+    case kTagOutput:
+      return OnOutputSent(index, cqe.res);
     case kTagFirstRecv:
       return OnFirstRecv(index, cqe.res);
     case kTagRecv:
@@ -268,184 +261,75 @@ void Worker::Handle(const io_uring_cqe& cqe) {
     case kTagSend:
       return OnSend(index, cqe.res);
     case kTagWait:
-      return Continue(index, slot.session->Resume(0));
+      return Continue(index, c.slot->session->Resume(0));
     default:
       return;
   }
-}
-
-void Worker::Continue(size_t index, absl::StatusOr<IoRequest> request) {
-  Slot& slot = *slots_[index];
-  // Receives whose result is already known are answered without the ring.
-  while (request.ok() && request->kind == IoRequest::Kind::kRecv &&
-         slot.pending_recv) {
-    request = slot.session->Resume(*slot.pending_recv);
-  }
-  if (!request.ok()) {
-    return Finish(index, IoRequest{.kind = IoRequest::Kind::kDone,
-                                   .failed = true,
-                                   .failure = request.status().ToString()});
-  }
-  slot.request = *std::move(request);
-  slot.sent = 0;
-  switch (slot.request.kind) {
-    case IoRequest::Kind::kRecv:
-      return SubmitRecv(index);
-    case IoRequest::Kind::kSend:
-    case IoRequest::Kind::kSendRecv:
-    case IoRequest::Kind::kSendClose:
-      return SubmitSend(index);
-    case IoRequest::Kind::kWaitFd:
-      return SubmitWait(index);
-    case IoRequest::Kind::kDone:
-      return Finish(index, slot.request);
-  }
-}
-
-void Worker::SubmitRecv(size_t index) {
-  Slot& slot = *slots_[index];
-  if (slot.request.in.empty()) {
-    return Continue(index, slot.session->Resume(0));
-  }
-  io_uring_sqe* sqe = ring_->Sqe();
-  io_uring_prep_recv(sqe, slot.socket.get(), slot.request.in.data(),
-                     slot.request.in.size(), 0);
-  io_uring_sqe_set_data64(sqe, Pack(slot.started ? kTagRecv : kTagFirstRecv,
-                                    index, slot.generation));
-  LinkTimeout(
-      index, sqe,
-      std::max(slot.request_deadline - absl::Now(), absl::Milliseconds(1)));
-}
-
-void Worker::SubmitSend(size_t index) {
-  Slot& slot = *slots_[index];
-  absl::Span<const uint8_t> rest = slot.request.out.subspan(slot.sent);
-  if (rest.empty()) return OnSend(index, 0);
-  io_uring_sqe* sqe = ring_->Sqe();
-  io_uring_prep_send(sqe, slot.socket.get(), rest.data(), rest.size(),
-                     MSG_NOSIGNAL);
-  io_uring_sqe_set_data64(sqe, Pack(kTagSend, index, slot.generation));
-  LinkTimeout(index, sqe, options_.idle_timeout);
 }
 
 // A client too slow to send or to read is cut off: the operation `sqe`
 // completes with -ECANCELED after `timeout`.
 void Worker::LinkTimeout(size_t index, io_uring_sqe* sqe,
                          absl::Duration timeout) {
-  Slot& slot = *slots_[index];
+  Connection& c = *connections_[index];
   sqe->flags |= IOSQE_IO_LINK;
-  slot.timeout = KernelTimespec(timeout);
+  c.timeout = KernelTimespec(std::max(timeout, absl::Milliseconds(1)));
   io_uring_sqe* link = ring_->Sqe();
-  io_uring_prep_link_timeout(link, &slot.timeout, 0);
-  io_uring_sqe_set_data64(link, Pack(kTagTimeout, index, slot.generation));
+  io_uring_prep_link_timeout(link, &c.timeout, 0);
+  io_uring_sqe_set_data64(link, Pack(kTagTimeout, index, c.generation));
 }
 
-void Worker::SubmitWait(size_t index) {
-  Slot& slot = *slots_[index];
-  io_uring_sqe* sqe = ring_->Sqe();
-  io_uring_prep_poll_add(sqe, slot.request.fd, POLLIN);
-  io_uring_sqe_set_data64(sqe, Pack(kTagWait, index, slot.generation));
-}
-
-void Worker::OnFirstRecv(size_t index, int result) {
-  Slot& slot = *slots_[index];
-  slot.started = true;
-  size_t length = 0;
-  if (result > 0) {
-    length = static_cast<size_t>(result);
-    metrics_.bytes_received += length;
-  } else {
-    slot.pending_recv = RecvResult(result);
-  }
-  Continue(index, slot.session->Start(slot.socket.get(), length));
-}
-
-void Worker::OnRecv(size_t index, int result) {
-  Slot& slot = *slots_[index];
-  if (result > 0) metrics_.bytes_received += result;
-  if (result == 0) slot.pending_recv = 0;  // end of stream stays so
-  Continue(index, slot.session->Resume(RecvResult(result)));
-}
-
-void Worker::OnSend(size_t index, int result) {
-  Slot& slot = *slots_[index];
-  bool last = slot.request.kind == IoRequest::Kind::kSendClose;
-  if (result < 0 && last) return Finish(index, IoRequest{});
-  if (result < 0) {
-    // The client is gone or too slow: every later I/O fails the same way.
-    slot.pending_recv = -WASP_EPIPE;
-    return Continue(index, slot.session->Resume(-WASP_EPIPE));
-  }
-  slot.sent += static_cast<size_t>(result);
-  metrics_.bytes_sent += static_cast<uint64_t>(result);
-  if (slot.sent < slot.request.out.size()) return SubmitSend(index);
-  ++metrics_.requests;
-  slot.responded = true;
-  slot.request_deadline = absl::Now() + options_.idle_timeout;
-  if (last) return Finish(index, IoRequest{});
-  if (slot.request.kind == IoRequest::Kind::kSendRecv) {
-    slot.request.kind = IoRequest::Kind::kRecv;
-    if (slot.pending_recv) {
-      return Continue(index, slot.session->Resume(*slot.pending_recv));
+// Queued work waits at most the idle timeout: then its client is told the
+// server is busy instead of being left hanging.
+void Worker::ExpireQueued() {
+  absl::Time now = absl::Now();
+  while (!queue_.empty()) {
+    auto [index, generation] = queue_.front();
+    Connection& c = *connections_[index];
+    if (c.state == State::kQueued && c.generation == generation &&
+        c.deadline > now) {
+      return;
     }
-    return SubmitRecv(index);
-  }
-  Continue(index,
-           slot.session->Resume(static_cast<int64_t>(slot.request.out.size())));
-}
-
-void Worker::Finish(size_t index, const IoRequest& done) {
-  Slot& slot = *slots_[index];
-  if (done.failed) {
-    ++(done.timed_out ? metrics_.budget_timeouts : metrics_.guest_faults);
-    LogEvent(absl::StrFormat("worker %d: connection ended: %s", options_.index,
-                             done.failure));
-    if (options_.http_errors && !slot.responded &&
-        !slot.session->does_own_io()) {
-      (void)::send(slot.socket.get(), kInternalError, sizeof kInternalError - 1,
-                   MSG_NOSIGNAL | MSG_DONTWAIT);
+    queue_.pop_front();
+    if (c.state == State::kQueued && c.generation == generation) {
+      ++metrics_.requests_rejected;
+      Refuse(index,
+             "HTTP/1.1 503 Service Unavailable\r\nContent-Length: "
+             "0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n");
     }
   }
-  metrics_.exits += slot.session->counters().exits;
-  pool_->Release(std::move(slot.session));
-  ++metrics_.resets;
-  slot.socket.reset();
-  slot.busy = false;
-  ++slot.generation;
-  --metrics_.connections_open;
-  metrics_.pool_in_use = static_cast<int64_t>(pool_->in_use());
-  if (!waiting_.empty() && !draining_) {
-    UniqueFd next = std::move(waiting_.front());
-    waiting_.pop_front();
-    metrics_.connections_queued = static_cast<int64_t>(waiting_.size());
-    return Assign(index, std::move(next));
-  }
-  free_slots_.push_back(index);
 }
 
-// Waiting connections are closed. Every session sees the end of the
-// stream at its next receive: a silent client's session ends now, one in
-// the middle of a response finishes sending it first.
+// Queued connections are closed. Every connection sees the end of the
+// stream at its next receive: an idle one ends now, one in the middle of a
+// response finishes sending it first.
 void Worker::StartDrain() {
   draining_ = true;
-  waiting_.clear();
-  metrics_.connections_queued = 0;
-  for (auto& slot : slots_) {
-    if (slot->busy) ::shutdown(slot->socket.get(), SHUT_RD);
+  while (!queue_.empty()) {
+    auto [index, generation] = queue_.front();
+    queue_.pop_front();
+    Connection& c = *connections_[index];
+    if (c.state == State::kQueued && c.generation == generation) Close(index);
+  }
+  for (auto& c : connections_) {
+    if (c->state != State::kFree) ::shutdown(c->socket.get(), SHUT_RD);
   }
 }
 
 void Worker::CutOff() {
-  for (auto& slot : slots_) {
-    if (slot->busy) ::shutdown(slot->socket.get(), SHUT_RDWR);
+  for (auto& c : connections_) {
+    if (c->state != State::kFree) ::shutdown(c->socket.get(), SHUT_RDWR);
   }
 }
 
-bool Worker::Idle() const {
-  for (const auto& slot : slots_) {
-    if (slot->busy) return false;
+// Answers `response` (HTTP only; echo just closes) and closes.
+void Worker::Refuse(size_t index, const char* response) {
+  Connection& c = *connections_[index];
+  if (options_.http_errors) {
+    (void)::send(c.socket.get(), response, std::strlen(response),
+                 MSG_NOSIGNAL | MSG_DONTWAIT);
   }
-  return true;
+  Close(index);
 }
 
 }  // namespace wasp

@@ -1,17 +1,25 @@
-// A worker: one thread pinned to a core, with its own io_uring and its own
-// pool of sessions (virtines restored from that core's snapshot). It serves
-// every connection the acceptor hands it: sessions run until they need I/O,
-// the I/O goes to the ring, and a parked session costs nothing until its
-// completion arrives. Connections beyond the pool wait in a bounded queue;
-// beyond that they are refused at once.
+// A worker: one thread pinned to a core, with its own io_uring, its own
+// connections (up to --max-connections) and its own pool of what serves
+// them. A connection is a socket and a few bytes of host state:
+//   - request-scoped apps (HTTP, echo): while it waits for its client a
+//     connection holds no virtine and no buffer; when enough has arrived a
+//     handler (a virtine restored from the snapshot, or native code) is
+//     lent to it for one run, answers, and goes back (worker_requests.cc);
+//   - sessions (connection-scoped apps, process isolation): a connection
+//     holds its session while it has one; a virtine session hibernates
+//     while its client is silent (worker_sessions.cc).
+// Work that finds no free handler waits in a bounded queue.
 #ifndef WASP_NET_WORKER_H_
 #define WASP_NET_WORKER_H_
+
+#include <sys/uio.h>
 
 #include <atomic>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -23,6 +31,8 @@
 #include "engine/unique_fd.h"
 #include "net/accept.h"
 #include "net/metrics.h"
+#include "net/request_handler.h"
+#include "net/request_input.h"
 #include "net/session.h"
 #include "net/uring.h"
 
@@ -31,11 +41,17 @@ namespace wasp {
 struct WorkerOptions {
   int index = 0;
   int cpu = -1;  // pin to this CPU; -1: do not pin
+  // Connections open at once; past it new ones are closed at once.
+  size_t max_connections = 10000;
+  // Connections whose work waits for a free handler (or session); past it
+  // a request is refused (HTTP: 503) and its connection closed.
   size_t queue_limit = 1024;
   // How long a client may take to send a whole request (counted from the
-  // connection's start or the last response) or to read a response.
+  // connection's start or the last response) or to read a response; an
+  // idle keep-alive connection is closed after it.
   absl::Duration idle_timeout = absl::Seconds(30);
-  // A fault before any response: answer `500 Internal Server Error`.
+  // Failures are answered with HTTP statuses (500 on a fault before any
+  // response, 503 when the queue is full).
   bool http_errors = false;
   // A listening socket the worker accepts from itself (the only worker of a
   // server: nobody to balance, so no hand-off from another thread); -1:
@@ -43,8 +59,13 @@ struct WorkerOptions {
   int listener = -1;
 };
 
-using PoolFactory =
-    std::function<absl::StatusOr<std::unique_ptr<SessionPool>>()>;
+// What serves a worker's connections: exactly one of the two.
+struct ServingPool {
+  std::unique_ptr<RequestHandlerPool> handlers;
+  std::unique_ptr<SessionPool> sessions;
+};
+
+using PoolFactory = std::function<absl::StatusOr<ServingPool>()>;
 
 class Worker final {
  public:
@@ -65,13 +86,14 @@ class Worker final {
 
   // Connections open or waiting here, for the acceptor's choice.
   int64_t load() const {
-    return metrics_.connections_open.load(std::memory_order_relaxed) +
-           metrics_.connections_queued.load(std::memory_order_relaxed);
+    return metrics_.connections_open.load(std::memory_order_relaxed);
   }
   const WorkerMetrics& metrics() const { return metrics_; }
 
  private:
-  struct Slot;
+  struct Connection;
+  struct SessionSlot;
+  enum class State : uint8_t;
   explicit Worker(WorkerOptions options);
 
   void Run(PoolFactory make_pool, absl::Status* ready,
@@ -80,19 +102,41 @@ class Worker final {
   void Handle(const io_uring_cqe& cqe);
   void TakeInbox();
   void Accept(UniqueFd socket);
-  void Assign(size_t index, UniqueFd socket);
+  void SetState(Connection& c, State state);
+  void Close(size_t index);
+  void LinkTimeout(size_t index, io_uring_sqe* sqe, absl::Duration timeout);
+  void StartDrain();
+  void CutOff();
+  void ExpireQueued();
+  bool Idle() const { return metrics_.connections_open.load() == 0; }
+
+  // Request-scoped connections (worker_requests.cc).
+  void ArmPoll(size_t index);
+  void OnReadable(size_t index, int result);
+  void ReadInput(size_t index);
+  void Dispatch(size_t index);
+  void RunRequests(size_t index, RequestHandler* handler);
+  void SendOutput(size_t index, RequestHandler* handler,
+                  const std::vector<iovec>& output);
+  void SubmitOutput(size_t index);
+  void OnOutputSent(size_t index, int result);
+  void AfterOutput(size_t index);
+  void ReleaseHandler(RequestHandler* handler);
+  void DispatchQueued();
+  void Refuse(size_t index, const char* response);
+
+  // Sessions (worker_sessions.cc).
+  void OpenSession(size_t index);
+  void Assign(size_t index);
   void Continue(size_t index, absl::StatusOr<IoRequest> request);
   void SubmitRecv(size_t index);
   void SubmitSend(size_t index);
   void SubmitWait(size_t index);
-  void LinkTimeout(size_t index, io_uring_sqe* sqe, absl::Duration timeout);
   void OnFirstRecv(size_t index, int result);
   void OnRecv(size_t index, int result);
   void OnSend(size_t index, int result);
   void Finish(size_t index, const IoRequest& done);
-  void StartDrain();
-  void CutOff();
-  bool Idle() const;
+  void AssignQueuedSessions();
 
   const WorkerOptions options_;
   WorkerMetrics metrics_;
@@ -106,10 +150,14 @@ class Worker final {
 
   // Owned by the worker thread.
   std::unique_ptr<Uring> ring_;
-  std::unique_ptr<SessionPool> pool_;
-  std::vector<std::unique_ptr<Slot>> slots_;
-  std::vector<size_t> free_slots_;
-  std::deque<UniqueFd> waiting_;
+  std::unique_ptr<RequestHandlerPool> handlers_;
+  std::unique_ptr<SessionPool> sessions_;
+  std::vector<std::unique_ptr<Connection>> connections_;
+  std::vector<size_t> free_connections_;
+  // Connections waiting for a handler or session, oldest first, with the
+  // generation they had when they queued.
+  std::deque<std::pair<size_t, uint32_t>> queue_;
+  std::vector<uint8_t> scratch_;  // receives land here first
   uint64_t wake_value_ = 0;
   bool draining_ = false;
   std::optional<MultishotAccept> accept_;  // from options_.listener

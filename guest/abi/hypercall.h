@@ -56,7 +56,9 @@
 #define WASP_HC_WRITE 1   /* (const void *buf, size_t len) -> bytes written */
 #define WASP_HC_GET_ARG 2 /* (void *buf, size_t cap) -> argument length */
 #define WASP_HC_SET_RESULT 3 /* (const void *buf, size_t len) -> 0 */
-#define WASP_HC_SNAPSHOT 4   /* (struct wasp_call_area *area) -> 0 */
+#define WASP_HC_SNAPSHOT             \
+  4 /* (struct wasp_call_area *area, \
+        struct wasp_request_area *requests) -> 0; either may be 0 */
 /* Sockets: a network virtine serves one connection (see below). */
 #define WASP_HC_RECV 5 /* (void *buf, size_t cap) -> bytes; 0: peer closed */
 #define WASP_HC_SEND 6 /* (const void *buf, size_t len) -> len, all sent */
@@ -124,5 +126,66 @@ _Static_assert(offsetof(struct wasp_call_area, result) == 2048, "ABI");
  * is checked against guest memory; data moves directly between the socket
  * and guest memory.
  */
+
+/*
+ * Requests. A network app that keeps no state between requests passes a
+ * request area to WASP_HC_SNAPSHOT (second argument). A connection then holds
+ * no virtine while it waits: when its client has sent enough, any virtine of
+ * the pool is restored from the snapshot with the connection's unanswered
+ * bytes at `in` (`in_len` of them; `in_flags` says whether the client closed
+ * or the request deadline passed) and resumes from the snapshot hypercall.
+ * The guest answers the complete requests it finds, fills in the rest of the
+ * area and exits (WASP_PORT_EXIT, code 0): a run costs one exit. The host
+ * sends the `iov` segments in order, keeps the `in_len - consumed` bytes
+ * after the answered ones (the start of the next request) minus `skip` more
+ * (a request body to discard, which may extend into bytes still to come),
+ * resets the virtine and releases it. Nothing of one run is visible to the
+ * next, even on the same connection. The next run starts once the kept
+ * bytes number at least `wake_len` and a byte equal to `wake_byte` has
+ * arrived since this run (WASP_WAKE_ANY: any byte), or the input is full, or
+ * the client closed, or the request deadline passed. A nonzero exit code, a
+ * fault or a bad area closes the connection.
+ */
+#define WASP_REQUEST_IOV_MAX 8
+#define WASP_WAKE_ANY 0x100u
+/* in_flags */
+#define WASP_INPUT_EOF 1u     /* the client sent nothing more and closed */
+#define WASP_INPUT_TIMEOUT 2u /* the request deadline passed; nothing more */
+/* out_flags */
+#define WASP_OUTPUT_CLOSE 1u /* close the connection once `iov` is sent */
+
+struct wasp_iovec {
+  uint64_t base; /* guest address */
+  uint64_t len;
+};
+
+struct wasp_request_area {
+  /* Set by the guest before its snapshot. */
+  uint64_t in;     /* the input buffer */
+  uint32_t in_cap; /* its size */
+  /* Set by the host before each run. */
+  uint32_t in_len;
+  uint32_t in_flags;
+  /* Set by the guest before it exits. */
+  uint32_t out_flags;
+  uint32_t consumed;  /* input bytes answered */
+  uint32_t wake_byte; /* 0-255, or WASP_WAKE_ANY */
+  uint64_t skip;      /* input bytes after `consumed` to discard */
+  uint32_t wake_len;  /* kept bytes needed before the next run */
+  uint32_t iov_count; /* at most WASP_REQUEST_IOV_MAX */
+  struct wasp_iovec iov[WASP_REQUEST_IOV_MAX];
+};
+
+#ifdef __cplusplus
+static_assert(offsetof(struct wasp_request_area, in_len) == 12, "ABI");
+static_assert(offsetof(struct wasp_request_area, skip) == 32, "ABI");
+static_assert(offsetof(struct wasp_request_area, iov) == 48, "ABI");
+static_assert(sizeof(struct wasp_request_area) == 176, "ABI");
+#else
+_Static_assert(offsetof(struct wasp_request_area, in_len) == 12, "ABI");
+_Static_assert(offsetof(struct wasp_request_area, skip) == 32, "ABI");
+_Static_assert(offsetof(struct wasp_request_area, iov) == 48, "ABI");
+_Static_assert(sizeof(struct wasp_request_area) == 176, "ABI");
+#endif
 
 #endif /* WASP_GUEST_ABI_HYPERCALL_H_ */

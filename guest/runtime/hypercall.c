@@ -49,6 +49,10 @@ long wasp_snapshot_call_area(struct wasp_call_area* area) {
   return result;
 }
 
+long wasp_snapshot_requests(struct wasp_request_area* area) {
+  return wasp_hypercall6(WASP_HC_SNAPSHOT, 0, (long)area, 0, 0, 0, 0);
+}
+
 long wasp_recv(void* buf, size_t cap) {
   return wasp_hypercall6(WASP_HC_RECV, (long)buf, (long)cap, 0, 0, 0, 0);
 }

@@ -53,6 +53,10 @@ long wasp_snapshot(void);
 // wasp_snapshot with a call area the host fills with each call's argument
 // and reads the result from (see guest/abi/hypercall.h).
 long wasp_snapshot_call_area(struct wasp_call_area* area);
+// Snapshots a request-scoped app with its request area (see
+// guest/abi/hypercall.h): returns 0 now and again at the start of every run,
+// with that run's input in the area.
+long wasp_snapshot_requests(struct wasp_request_area* area);
 // Ends the virtine with `code`.
 __attribute__((noreturn)) void wasp_exit(int code);
 

@@ -7,6 +7,7 @@
 namespace wasp {
 
 // guest/apps/echo: echoes every byte until the peer closes. No config.
+// Both apps are request-scoped.
 NativeApp EchoNativeApp();
 // guest/apps/http: serves a docroot bundle (guest/apps/http/docroot.h),
 // which is its config.

@@ -182,6 +182,12 @@ absl::StatusOr<std::unique_ptr<SessionPool>> MakeCoroutinePool(
   if (capacity == 0) {
     return absl::InvalidArgumentError("a coroutine pool needs capacity >= 1");
   }
+  if (app.serve == nullptr) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "app %s is request-scoped: serve it with a handler pool "
+        "(MakeNativeHandlerPool), not coroutine sessions",
+        app.name));
+  }
   RETURN_IF_ERROR(InitializeApp(app, config));
   return std::make_unique<CoroutinePool>(app, capacity, std::move(config));
 }

@@ -7,15 +7,20 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "guest/abi/hypercall.h"
 
 namespace wasp {
 
-// The entry points of guest/apps/*: init reads the configuration once,
-// serve serves one connection. Both return 0 on success.
+// The entry points of guest/apps/* (see guest/apps/app.h): init reads the
+// configuration once; a request-scoped app has `handle` (one run's
+// requests, input buffers of `input_capacity` bytes), a connection-scoped
+// one `serve` (one connection). Each returns 0 on success.
 struct NativeApp {
   const char* name;
   int (*init)();
-  int (*serve)();
+  int (*serve)() = nullptr;
+  int (*handle)(wasp_request_area* area) = nullptr;
+  uint32_t input_capacity = 0;
 };
 
 // Runs app.init() with `config` behind wasp_get_config, once per process:

@@ -15,12 +15,15 @@
 #include <optional>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 #include "engine/status_macros.h"
 #include "engine/unique_fd.h"
 #include "guest/abi/hypercall.h"
 #include "net/native/native_runtime.h"
+#include "net/request_area.h"
+#include "net/request_input.h"
 
 namespace wasp {
 namespace {
@@ -144,6 +147,9 @@ class BlockingHost final : public NativeHost {
   absl::Span<const uint8_t> Arg() override { return {}; }
   absl::Span<const uint8_t> Config() override { return config_; }
   [[noreturn]] void Exit(int) override { ::_exit(0); }
+  AllocationArena* arena() override { return &arena_; }
+  // What a request-scoped run allocated, once its output is sent.
+  void FreeRun() { arena_.FreeAll(); }
   [[noreturn]] void Fault(std::string_view what) override {
     std::string message = absl::StrFormat("app %s: %s\n", app_.name, what);
     (void)!::write(STDERR_FILENO, message.data(), message.size());
@@ -157,7 +163,56 @@ class BlockingHost final : public NativeHost {
   const absl::Duration io_timeout_;
   absl::Time request_deadline_;
   const CpuBudget budget_;
+  AllocationArena arena_;
 };
+
+// A request-scoped app in a child: the worker's request loop with blocking
+// calls. Returns when the connection is to be closed.
+void ServeRequests(const NativeApp& app, BlockingHost& host) {
+  std::vector<uint8_t> input(app.input_capacity);
+  PendingInput pending;
+  for (;;) {
+    uint32_t flags = 0;
+    while (!pending.Due(input.size())) {
+      if (pending.Stuck(input.size())) return;
+      std::vector<uint8_t> chunk(pending.Room(input.size()));
+      long n = host.Recv(absl::MakeSpan(chunk));
+      if (n > 0) {
+        pending.Add(absl::MakeConstSpan(chunk.data(), static_cast<size_t>(n)));
+        continue;
+      }
+      if (pending.empty() || (n < 0 && n != -WASP_ETIMEDOUT)) return;
+      flags = n == 0 ? WASP_INPUT_EOF : WASP_INPUT_TIMEOUT;
+      break;
+    }
+    size_t length = pending.size();
+    std::memcpy(input.data(), pending.bytes().data(), length);
+    wasp_request_area area = {.in = reinterpret_cast<uint64_t>(input.data()),
+                              .in_cap = static_cast<uint32_t>(input.size()),
+                              .in_len = static_cast<uint32_t>(length),
+                              .in_flags = flags};
+    int code = app.handle(&area);
+    RunResult result = DecodeRequestArea(
+        area, code, length,
+        [](uint64_t address,
+           uint64_t size) -> absl::StatusOr<absl::Span<const uint8_t>> {
+          return absl::Span<const uint8_t>(
+              reinterpret_cast<const uint8_t*>(address), size);
+        });
+    if (result.outcome != RunResult::Outcome::kAnswered) {
+      host.Fault(result.failure);
+    }
+    for (const iovec& segment : result.output) {
+      if (host.Send({static_cast<const uint8_t*>(segment.iov_base),
+                     segment.iov_len}) < 0) {
+        return;
+      }
+    }
+    host.FreeRun();
+    pending.AfterRun(result);
+    if (result.close || flags != 0) return;
+  }
+}
 
 void CloseAllFdsBut(int keep) {
   if (keep < 3) {
@@ -192,7 +247,11 @@ void CloseAllFdsBut(int keep) {
   BlockingHost host(app, socket, config, absl::DurationFromTimeval(timeout),
                     cpu_budget);
   ScopedNativeHost scope(&host);
-  app.serve();
+  if (app.handle != nullptr) {
+    ServeRequests(app, host);
+  } else {
+    app.serve();
+  }
   ::_exit(0);
 }
 

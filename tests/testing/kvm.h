@@ -7,14 +7,17 @@
 
 namespace wasp::testing {
 
+// Fails the running test when KVM cannot be used, saying how to fix it.
+inline void ExpectKvm() {
+  auto kvm = KvmSystem::Get();
+  ASSERT_TRUE(kvm.ok()) << kvm.status()
+                        << "\nThis test runs real virtines and needs a "
+                           "working, readable /dev/kvm.";
+}
+
 class KvmTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    auto kvm = KvmSystem::Get();
-    ASSERT_TRUE(kvm.ok()) << kvm.status()
-                          << "\nThis test runs real virtines and needs a "
-                             "working, readable /dev/kvm.";
-  }
+  void SetUp() override { ExpectKvm(); }
 };
 
 }  // namespace wasp::testing

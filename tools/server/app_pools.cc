@@ -8,7 +8,7 @@
 #include "guest/apps/http/docroot.h"
 #include "guest/apps/http/http_image.h"
 #include "net/native/apps.h"
-#include "net/native/coroutine_session.h"
+#include "net/native/native_handler.h"
 #include "net/native/process_session.h"
 #include "net/virtine_session.h"
 
@@ -68,9 +68,8 @@ absl::StatusOr<AppPools> MakeAppPools(const AppOptions& options) {
           .config = shared_config,
           .fresh_vm = options.fresh_vm};
       pools.description = absl::StrFormat(
-          options.fresh_vm
-              ? "a new VM per connection (up to %d x %d KiB per worker)"
-              : "pool of %d virtines x %d KiB per worker",
+          options.fresh_vm ? "a new VM per run (up to %d x %d KiB per worker)"
+                           : "pool of %d virtines x %d KiB per worker",
           virtine.capacity, virtine.memory_bytes >> 10);
       pools.factory = [image, virtine](int) -> PoolFactory {
         return [image, virtine] { return MakeVirtinePool(image, virtine); };
@@ -79,11 +78,14 @@ absl::StatusOr<AppPools> MakeAppPools(const AppOptions& options) {
     }
     case Isolation::kNone:
       pools.description = absl::StrFormat(
-          "up to %d native coroutines per worker", options.pool);
+          "%d native handlers per worker (no isolation)", options.pool);
       pools.factory = [native, shared_config,
                        capacity = options.pool](int) -> PoolFactory {
-        return [native, shared_config, capacity] {
-          return MakeCoroutinePool(native, capacity, shared_config);
+        return [native, shared_config,
+                capacity]() -> absl::StatusOr<ServingPool> {
+          ASSIGN_OR_RETURN(auto handlers, MakeNativeHandlerPool(
+                                              native, capacity, shared_config));
+          return ServingPool{.handlers = std::move(handlers)};
         };
       };
       return pools;
@@ -93,9 +95,12 @@ absl::StatusOr<AppPools> MakeAppPools(const AppOptions& options) {
       pools.factory = [native, shared_config, capacity = options.pool,
                        timeout = options.idle_timeout,
                        budget = options.cpu_budget](int) -> PoolFactory {
-        return [native, shared_config, capacity, timeout, budget] {
-          return MakeProcessPool(native, capacity, shared_config, timeout,
-                                 budget);
+        return [native, shared_config, capacity, timeout,
+                budget]() -> absl::StatusOr<ServingPool> {
+          ASSIGN_OR_RETURN(auto sessions,
+                           MakeProcessPool(native, capacity, shared_config,
+                                           timeout, budget));
+          return ServingPool{.sessions = std::move(sessions)};
         };
       };
       return pools;

@@ -1,32 +1,26 @@
-// Echoes every byte back until the peer closes, the idle timeout passes or
-// a send fails: one exit per chunk (send it, receive the next).
+// Echoes every byte back until the peer closes or stays silent past the idle
+// timeout. Request-scoped: each run sends back the bytes it was given,
+// straight from its input buffer.
 #include "guest/apps/app.h"
-#include "guest/apps/io_buffer.h"
 #include "guest/runtime/wasp.h"
 
-enum { kChunk = 16 * 1024 };
+const uint32_t app_input_capacity = 16 * 1024;
 
 int app_init(void) { return 0; }
 
-int app_serve(void) {
-  // Two buffers, so that no host need receive into bytes it is sending.
-  uint8_t* out = app_io_buffer(kChunk);
-  uint8_t* in = app_io_buffer(kChunk);
-  if (out == NULL || in == NULL) {
-    wasp_free(out);
-    wasp_free(in);
-    return 1;
+int app_handle(struct wasp_request_area* area) {
+  uint32_t len = area->in_len < area->in_cap ? area->in_len : area->in_cap;
+  area->iov_count = 0;
+  if (len > 0) {
+    area->iov[0] = (struct wasp_iovec){.base = area->in, .len = len};
+    area->iov_count = 1;
   }
-  long n = wasp_get_arg(out, kChunk);
-  // No first bytes: the peer closed or stayed silent (recv says which).
-  if (n == 0) n = wasp_recv(out, kChunk);
-  while (n > 0) {
-    n = wasp_send_recv(out, (size_t)n, in, kChunk);
-    uint8_t* swap = out;
-    out = in;
-    in = swap;
-  }
-  wasp_free(out);
-  wasp_free(in);
+  area->consumed = len;
+  area->skip = 0;
+  area->wake_byte = WASP_WAKE_ANY;
+  area->wake_len = 0;
+  area->out_flags = area->in_flags & (WASP_INPUT_EOF | WASP_INPUT_TIMEOUT)
+                        ? WASP_OUTPUT_CLOSE
+                        : 0;
   return 0;
 }

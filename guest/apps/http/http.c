@@ -1,26 +1,26 @@
 // An HTTP/1.1 server for the files of a docroot bundle (docroot_bundle.h):
-// GET and HEAD, keep-alive, pipelining. app_init indexes the bundle once;
-// app_serve answers one connection and writes no global.
+// GET and HEAD, keep-alive, pipelining. app_init indexes the bundle once.
+// Request-scoped: each run answers the complete requests it was given and
+// writes no global; a run costs one exit, whatever it answers.
 //
-// Exits per request: a keep-alive response with a body up to kSmallBody
-// bytes is copied behind its head and sent with the receive of the next
-// request (one WASP_HC_SEND_RECV); a larger body is sent from the bundle
-// without a copy, the head by WASP_HC_SEND and the body with the next
-// receive (two exits). Responses to pipelined requests already received go
-// out together. The last response closes the connection in the same exit
-// (wasp_send_close): a one-request connection costs one exit.
+// Output: response heads and bodies up to kCopyBody bytes are copied into
+// one buffer; a larger body is an output segment of its own, sent straight
+// from the bundle (snapshot memory, shared by every virtine of the pool).
+// A run answers requests while its output has room for one more response;
+// pipelined requests beyond that are answered by the next run at once.
 #include "guest/apps/app.h"
 #include "guest/apps/http/docroot_bundle.h"
 #include "guest/apps/http/http_parse.h"
-#include "guest/apps/io_buffer.h"
 #include "guest/runtime/wasp.h"
 
 enum {
   kInCap = HTTP_HEAD_MAX + 1024,  // any head that breaks no limit fits
-  // Copying 64 KiB costs less than an exit (2-5 us on bare metal, ~20 here).
-  kSmallBody = 64 * 1024,
-  kOutCap = kSmallBody + HTTP_RESPONSE_HEAD_MAX,
+  // Small bodies ride behind their head: fewer output segments.
+  kCopyBody = 4096,
+  kOutCap = 16 * (kCopyBody + HTTP_RESPONSE_HEAD_MAX),
 };
+
+const uint32_t app_input_capacity = kInCap;
 
 // The bundle, indexed by app_init; read-only afterwards.
 struct file {
@@ -130,82 +130,56 @@ int app_init(void) {
   return index_bundle(bundle, (uint64_t)size);
 }
 
-// One connection.
+// One run.
 
-struct connection {
-  uint8_t* in;  // requests: in[start, len) not yet answered
-  size_t start;
-  size_t len;
-  struct http_scan scan;  // of the head at in + start
-  uint64_t skip;          // request body bytes still to discard
-  uint8_t* out;           // responses not yet sent
+struct reply {
+  struct wasp_request_area* area;
+  uint8_t* out;  // heads and small bodies
   size_t out_len;
-  const uint8_t* body;  // then this large body, from the bundle
-  size_t body_len;
 };
 
-// Sends everything queued; 0 or -WASP_E*.
-static long flush(struct connection* c) {
-  long sent = 0;
-  if (c->out_len > 0) sent = wasp_send(c->out, c->out_len);
-  if (sent >= 0 && c->body_len > 0) sent = wasp_send(c->body, c->body_len);
-  c->out_len = c->body_len = 0;
-  return sent < 0 ? sent : 0;
+// Whether one more response fits: its head and copied body, plus two
+// segments (the head, a large body).
+static int has_room(const struct reply* r) {
+  return kOutCap - r->out_len >= HTTP_RESPONSE_HEAD_MAX + kCopyBody &&
+         r->area->iov_count + 2 <= WASP_REQUEST_IOV_MAX;
 }
 
-// Sends everything queued and ends the connection, the close in the same
-// exit as the last bytes; returns only when nothing was queued.
-static void flush_and_close(struct connection* c) {
-  if (c->body_len > 0) {
-    if (c->out_len > 0 && wasp_send(c->out, c->out_len) < 0) return;
-    wasp_send_close(c->body, c->body_len);
+// Appends out[from, out_len) to the output, extending the last segment
+// when it ends there.
+static void emit_out(struct reply* r, size_t from) {
+  struct wasp_request_area* a = r->area;
+  uint64_t base = (uint64_t)(uintptr_t)(r->out + from);
+  size_t len = r->out_len - from;
+  if (len == 0) return;
+  if (a->iov_count > 0 &&
+      a->iov[a->iov_count - 1].base + a->iov[a->iov_count - 1].len == base) {
+    a->iov[a->iov_count - 1].len += len;
+    return;
   }
-  if (c->out_len > 0) wasp_send_close(c->out, c->out_len);
+  a->iov[a->iov_count++] = (struct wasp_iovec){.base = base, .len = len};
 }
 
-// Sends everything queued and receives more requests, in one exit when
-// only `out` is queued. Returns as wasp_recv.
-static long flush_and_receive(struct connection* c) {
-  size_t unread = c->len - c->start;
-  if (c->start > 0) memmove(c->in, c->in + c->start, unread);
-  c->start = 0;
-  c->len = unread;
-  uint8_t* in = c->in + c->len;
-  size_t cap = kInCap - c->len;
-  long result;
-  if (c->body_len > 0) {
-    result = c->out_len > 0 ? wasp_send(c->out, c->out_len) : 0;
-    if (result >= 0) result = wasp_send_recv(c->body, c->body_len, in, cap);
-  } else if (c->out_len > 0) {
-    result = wasp_send_recv(c->out, c->out_len, in, cap);
-  } else {
-    result = wasp_recv(in, cap);
-  }
-  c->out_len = c->body_len = 0;
-  return result;
-}
-
-// Queues a response: its head, then `body` unless the request was HEAD.
-static void respond(struct connection* c, const struct http_response* resp,
+// Queues a response (has_room() holds): its head, then `body` unless the
+// request was HEAD.
+static void respond(struct reply* r, const struct http_response* resp,
                     const uint8_t* body, int send_body) {
-  size_t copy = send_body && resp->content_length <= kSmallBody
-                    ? (size_t)resp->content_length
-                    : 0;
-  if (c->body_len > 0 || kOutCap - c->out_len < HTTP_RESPONSE_HEAD_MAX + copy) {
-    flush(c);
+  size_t from = r->out_len;
+  r->out_len +=
+      http_format_head(resp, (char*)r->out + r->out_len, kOutCap - r->out_len);
+  if (send_body && resp->content_length <= kCopyBody) {
+    memcpy(r->out + r->out_len, body, (size_t)resp->content_length);
+    r->out_len += (size_t)resp->content_length;
   }
-  c->out_len +=
-      http_format_head(resp, (char*)c->out + c->out_len, kOutCap - c->out_len);
-  if (copy > 0) {
-    memcpy(c->out + c->out_len, body, copy);
-    c->out_len += copy;
-  } else if (send_body) {
-    c->body = body;
-    c->body_len = (size_t)resp->content_length;
+  emit_out(r, from);
+  if (send_body && resp->content_length > kCopyBody) {
+    struct wasp_request_area* a = r->area;
+    a->iov[a->iov_count++] = (struct wasp_iovec){
+        .base = (uint64_t)(uintptr_t)body, .len = resp->content_length};
   }
 }
 
-static void respond_error(struct connection* c, int status, int method) {
+static void respond_error(struct reply* r, int status, int method) {
   char body[64];
   struct http_response resp = {
       .status = status,
@@ -216,13 +190,14 @@ static void respond_error(struct connection* c, int status, int method) {
       .keep_alive = 0,
   };
   // Short, so respond() copies it off this stack.
-  respond(c, &resp, (const uint8_t*)body, method != HTTP_HEAD);
+  respond(r, &resp, (const uint8_t*)body, method != HTTP_HEAD);
+  r->area->out_flags |= WASP_OUTPUT_CLOSE;
 }
 
 // Queues the answer to a parsed request; whether the connection stays open.
-static int answer(struct connection* c, const struct http_request* req) {
+static int answer(struct reply* r, const struct http_request* req) {
   if (req->status != 0) {
-    respond_error(c, req->status, req->method);
+    respond_error(r, req->status, req->method);
     return 0;
   }
   char path[WASP_DOCROOT_PATH_MAX];
@@ -231,7 +206,7 @@ static int answer(struct connection* c, const struct http_request* req) {
   const struct file* f =
       path_len > 0 ? find_file(path, (size_t)path_len) : NULL;
   if (f == NULL) {
-    respond_error(c, path_len < 0 ? (int)-path_len : 404, req->method);
+    respond_error(r, path_len < 0 ? (int)-path_len : 404, req->method);
     return 0;
   }
   struct http_response resp = {
@@ -243,73 +218,68 @@ static int answer(struct connection* c, const struct http_request* req) {
       .minor_version = req->minor_version,
       .keep_alive = req->keep_alive,
   };
-  respond(c, &resp, f->body, req->method != HTTP_HEAD);
-  c->skip = req->body_length;
+  respond(r, &resp, f->body, req->method != HTTP_HEAD);
+  if (!req->keep_alive) r->area->out_flags |= WASP_OUTPUT_CLOSE;
   return req->keep_alive;
 }
 
-// Discards request body bytes; whether any are still to come.
-static int skip_body(struct connection* c) {
-  size_t available = c->len - c->start;
-  size_t take = c->skip < available ? (size_t)c->skip : available;
-  c->start += take;
-  c->skip -= take;
-  return c->skip > 0;
-}
-
 // Whether a request has begun: empty lines between requests do not count.
-static int in_request(const struct connection* c) {
-  for (size_t i = c->start; i < c->len; ++i) {
-    if (c->in[i] != '\r' && c->in[i] != '\n') return 1;
+static int in_request(const char* in, size_t len) {
+  for (size_t i = 0; i < len; ++i) {
+    if (in[i] != '\r' && in[i] != '\n') return 1;
   }
   return 0;
 }
 
-static void serve(struct connection* c) {
+// Answers requests from in[0, len); returns the bytes answered.
+static size_t serve(struct reply* r, const char* in, size_t len) {
+  struct wasp_request_area* a = r->area;
+  size_t start = 0;
   for (;;) {
-    long head = 0;
-    if (!skip_body(c)) {
-      head = http_head_length((const char*)c->in + c->start, c->len - c->start,
-                              &c->scan);
+    if (!has_room(r)) {
+      a->wake_byte = WASP_WAKE_ANY;  // the rest is answered by the next run
+      return start;
     }
+    struct http_scan scan = {0};
+    long head = http_head_length(in + start, len - start, &scan);
     if (head < 0) {
-      respond_error(c, (int)-head, HTTP_OTHER);
-      return;
+      respond_error(r, (int)-head, HTTP_OTHER);
+      return len;
     }
     if (head == 0) {
-      long received = flush_and_receive(c);
-      if (received > 0) {
-        c->len += (size_t)received;
-        continue;
+      if (a->in_flags & WASP_INPUT_TIMEOUT &&
+          in_request(in + start, len - start)) {
+        respond_error(r, 408, HTTP_OTHER);
       }
-      // Silence in the middle of a request is answered; between requests
-      // the connection just closes.
-      if (received == -WASP_ETIMEDOUT && (in_request(c) || c->skip > 0)) {
-        respond_error(c, 408, HTTP_OTHER);
+      if (a->in_flags & (WASP_INPUT_EOF | WASP_INPUT_TIMEOUT)) {
+        a->out_flags |= WASP_OUTPUT_CLOSE;
+        return len;
       }
-      return;
+      a->wake_byte = '\n';  // a head can only end with a line
+      return start;
     }
     struct http_request req;
-    http_parse_head((const char*)c->in + c->start, (size_t)head, &req);
-    c->start += (size_t)head;
-    c->scan = (struct http_scan){0};
-    if (!answer(c, &req)) return;
+    http_parse_head(in + start, (size_t)head, &req);
+    start += (size_t)head;
+    if (!answer(r, &req)) return len;
+    // A body is discarded: what is here now, and the host skips the rest.
+    size_t here = len - start;
+    size_t take = req.body_length < here ? (size_t)req.body_length : here;
+    start += take;
+    a->skip = req.body_length - take;
+    if (a->skip > 0) return start;
   }
 }
 
-int app_serve(void) {
-  struct connection c = {0};
-  c.in = app_io_buffer(kInCap);
-  c.out = app_io_buffer(kOutCap);
-  int status = 1;
-  if (c.in != NULL && c.out != NULL) {
-    long first = wasp_get_arg(c.in, kInCap);
-    c.len = first < 0 ? 0 : first > kInCap ? kInCap : (size_t)first;
-    serve(&c);
-    flush_and_close(&c);
-    status = 0;
-  }
-  wasp_free(c.in);
-  wasp_free(c.out);
-  return status;
+int app_handle(struct wasp_request_area* area) {
+  struct reply r = {.area = area, .out = wasp_malloc(kOutCap)};
+  if (r.out == NULL) return 1;
+  size_t len = area->in_len < area->in_cap ? area->in_len : area->in_cap;
+  area->iov_count = 0;
+  area->out_flags = 0;
+  area->skip = 0;
+  area->wake_len = 0;
+  area->wake_byte = WASP_WAKE_ANY;
+  area->consumed = (uint32_t)serve(&r, (const char*)(uintptr_t)area->in, len);
+  return 0;
 }

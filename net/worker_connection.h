@@ -1,0 +1,89 @@
+// The worker's per-connection state and its completion tags; private to
+// worker*.cc.
+#ifndef WASP_NET_WORKER_CONNECTION_H_
+#define WASP_NET_WORKER_CONNECTION_H_
+
+#include <linux/time_types.h>
+#include <sys/uio.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "engine/unique_fd.h"
+#include "net/request_input.h"
+#include "net/session.h"
+#include "net/worker.h"
+
+namespace wasp {
+
+// user_data: tag (8 bits) | connection (24 bits) | generation (32 bits), so
+// that a completion that arrives after its connection ended reaches nobody.
+enum Tag : uint64_t {
+  kTagWake = 1,
+  kTagAccept,
+  kTagReadable,  // request-scoped: the client sent something
+  kTagOutput,    // request-scoped: the rest of a response went out
+  kTagFirstRecv,
+  kTagRecv,
+  kTagSend,
+  kTagWait,
+  kTagTimeout,
+};
+
+inline uint64_t Pack(Tag tag, size_t index, uint32_t generation) {
+  return tag | (uint64_t{index} << 8) | (uint64_t{generation} << 32);
+}
+inline Tag TagOf(uint64_t data) { return static_cast<Tag>(data & 0xFF); }
+inline size_t IndexOf(uint64_t data) { return (data >> 8) & 0xFFFFFF; }
+inline uint32_t GenerationOf(uint64_t data) { return data >> 32; }
+
+inline constexpr size_t kMaxConnectionsPerWorker = 0xFFFFFF;
+
+enum class Worker::State : uint8_t {
+  kFree,
+  kReading,  // request-scoped: waiting for the client, nothing held
+  kQueued,   // waiting for a free handler or session
+  kRunning,  // a handler runs its requests (within one call)
+  kSending,  // request-scoped: the rest of a response, nothing held
+  kSession,  // holds a session
+};
+
+// A connection served by a session: what the worker keeps of it.
+struct Worker::SessionSlot {
+  std::unique_ptr<Session> session;
+  IoRequest request;
+  size_t sent = 0;
+  // A receive result already known (end of stream or timeout on the first
+  // receive), returned at the next receive instead of waiting again.
+  std::optional<int64_t> pending_recv;
+  bool started = false;  // the session has its first bytes
+  bool responded = false;
+};
+
+struct Worker::Connection {
+  State state = State::kFree;
+  uint32_t generation = 0;
+  UniqueFd socket;
+  // The request being received must arrive whole by then, however the
+  // client trickles it in (from the connection's start or last response).
+  absl::Time deadline;
+  __kernel_timespec timeout = {};  // of the pending operation's link
+
+  // Request-scoped.
+  PendingInput input;
+  uint32_t input_flags = 0;  // WASP_INPUT_* for the next run
+  bool close_after_output = false;
+  std::vector<iovec> unsent;  // what the socket did not take at once
+  std::string copied;         // the part of it that could not stay in place
+
+  // Sessions.
+  std::unique_ptr<SessionSlot> slot;
+};
+
+}  // namespace wasp
+
+#endif  // WASP_NET_WORKER_CONNECTION_H_

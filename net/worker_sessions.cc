@@ -1,0 +1,215 @@
+// Connections served by sessions (connection-scoped apps, process
+// isolation): a connection holds its session from the start to the close;
+// the session runs until it needs I/O, which goes to the ring.
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "absl/strings/str_format.h"
+#include "guest/abi/hypercall.h"
+#include "net/event_log.h"
+#include "net/worker.h"
+#include "net/worker_connection.h"
+
+namespace wasp {
+namespace {
+
+// What the guest sees of a failed receive.
+int64_t RecvResult(int result) {
+  if (result >= 0) return result;
+  if (result == -ECANCELED) return -WASP_ETIMEDOUT;  // the linked timeout
+  if (result == -ECONNRESET) return -WASP_ECONNRESET;
+  return -WASP_EPIPE;
+}
+
+constexpr char kInternalError[] =
+    "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
+    "Connection: close\r\n\r\n";
+constexpr char kBusy[] =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+    "Retry-After: 1\r\nConnection: close\r\n\r\n";
+
+}  // namespace
+
+void Worker::OpenSession(size_t index) {
+  Connection& c = *connections_[index];
+  c.slot = std::make_unique<SessionSlot>();
+  if (queue_.empty() && sessions_->in_use() < sessions_->capacity()) {
+    return Assign(index);
+  }
+  if (queue_.size() >= options_.queue_limit) {
+    ++metrics_.connections_refused;
+    return Refuse(index, kBusy);
+  }
+  SetState(c, State::kQueued);
+  queue_.emplace_back(index, c.generation);
+}
+
+void Worker::AssignQueuedSessions() {
+  while (!queue_.empty() && sessions_->in_use() < sessions_->capacity()) {
+    auto [index, generation] = queue_.front();
+    queue_.pop_front();
+    Connection& c = *connections_[index];
+    if (c.state == State::kQueued && c.generation == generation) {
+      Assign(index);
+    }
+  }
+}
+
+void Worker::Assign(size_t index) {
+  Connection& c = *connections_[index];
+  SessionSlot& slot = *c.slot;
+  absl::StatusOr<std::unique_ptr<Session>> session = sessions_->Acquire();
+  if (!session.ok()) {
+    LogEvent(absl::StrFormat("worker %d: no session for a connection: %s",
+                             options_.index, session.status().ToString()));
+    return Refuse(index, kBusy);
+  }
+  SetState(c, State::kSession);
+  slot.session = std::move(*session);
+  c.deadline = absl::Now() + options_.idle_timeout;
+  metrics_.pool_in_use = static_cast<int64_t>(sessions_->in_use());
+  absl::Span<uint8_t> first = slot.session->first_buffer();
+  if (first.empty()) {
+    slot.started = true;
+    return Continue(index, slot.session->Start(c.socket.get(), 0));
+  }
+  // The client's first bytes go straight into the session (a virtine's call
+  // area) before it runs at all.
+  slot.request = IoRequest{.kind = IoRequest::Kind::kRecv, .in = first};
+  SubmitRecv(index);
+}
+
+void Worker::Continue(size_t index, absl::StatusOr<IoRequest> request) {
+  SessionSlot& slot = *connections_[index]->slot;
+  // Receives whose result is already known are answered without the ring.
+  while (request.ok() && request->kind == IoRequest::Kind::kRecv &&
+         slot.pending_recv) {
+    request = slot.session->Resume(*slot.pending_recv);
+  }
+  if (!request.ok()) {
+    return Finish(index, IoRequest{.kind = IoRequest::Kind::kDone,
+                                   .failed = true,
+                                   .failure = request.status().ToString()});
+  }
+  slot.request = *std::move(request);
+  slot.sent = 0;
+  switch (slot.request.kind) {
+    case IoRequest::Kind::kRecv:
+      return SubmitRecv(index);
+    case IoRequest::Kind::kSend:
+    case IoRequest::Kind::kSendRecv:
+    case IoRequest::Kind::kSendClose:
+      return SubmitSend(index);
+    case IoRequest::Kind::kWaitFd:
+      return SubmitWait(index);
+    case IoRequest::Kind::kDone:
+      return Finish(index, slot.request);
+  }
+}
+
+void Worker::SubmitRecv(size_t index) {
+  Connection& c = *connections_[index];
+  SessionSlot& slot = *c.slot;
+  if (slot.request.in.empty()) {
+    return Continue(index, slot.session->Resume(0));
+  }
+  io_uring_sqe* sqe = ring_->Sqe();
+  io_uring_prep_recv(sqe, c.socket.get(), slot.request.in.data(),
+                     slot.request.in.size(), 0);
+  io_uring_sqe_set_data64(
+      sqe, Pack(slot.started ? kTagRecv : kTagFirstRecv, index, c.generation));
+  LinkTimeout(index, sqe, c.deadline - absl::Now());
+}
+
+void Worker::SubmitSend(size_t index) {
+  Connection& c = *connections_[index];
+  SessionSlot& slot = *c.slot;
+  absl::Span<const uint8_t> rest = slot.request.out.subspan(slot.sent);
+  if (rest.empty()) return OnSend(index, 0);
+  io_uring_sqe* sqe = ring_->Sqe();
+  io_uring_prep_send(sqe, c.socket.get(), rest.data(), rest.size(),
+                     MSG_NOSIGNAL);
+  io_uring_sqe_set_data64(sqe, Pack(kTagSend, index, c.generation));
+  LinkTimeout(index, sqe, options_.idle_timeout);
+}
+
+void Worker::SubmitWait(size_t index) {
+  Connection& c = *connections_[index];
+  io_uring_sqe* sqe = ring_->Sqe();
+  io_uring_prep_poll_add(sqe, c.slot->request.fd, POLLIN);
+  io_uring_sqe_set_data64(sqe, Pack(kTagWait, index, c.generation));
+}
+
+void Worker::OnFirstRecv(size_t index, int result) {
+  Connection& c = *connections_[index];
+  SessionSlot& slot = *c.slot;
+  slot.started = true;
+  size_t length = 0;
+  if (result > 0) {
+    length = static_cast<size_t>(result);
+    metrics_.bytes_received += length;
+  } else {
+    slot.pending_recv = RecvResult(result);
+  }
+  Continue(index, slot.session->Start(c.socket.get(), length));
+}
+
+void Worker::OnRecv(size_t index, int result) {
+  SessionSlot& slot = *connections_[index]->slot;
+  if (result > 0) metrics_.bytes_received += result;
+  if (result == 0) slot.pending_recv = 0;  // end of stream stays so
+  Continue(index, slot.session->Resume(RecvResult(result)));
+}
+
+void Worker::OnSend(size_t index, int result) {
+  Connection& c = *connections_[index];
+  SessionSlot& slot = *c.slot;
+  bool last = slot.request.kind == IoRequest::Kind::kSendClose;
+  if (result < 0 && last) return Finish(index, IoRequest{});
+  if (result < 0) {
+    // The client is gone or too slow: every later I/O fails the same way.
+    slot.pending_recv = -WASP_EPIPE;
+    return Continue(index, slot.session->Resume(-WASP_EPIPE));
+  }
+  slot.sent += static_cast<size_t>(result);
+  metrics_.bytes_sent += static_cast<uint64_t>(result);
+  if (slot.sent < slot.request.out.size()) return SubmitSend(index);
+  ++metrics_.requests;
+  slot.responded = true;
+  c.deadline = absl::Now() + options_.idle_timeout;
+  if (last) return Finish(index, IoRequest{});
+  if (slot.request.kind == IoRequest::Kind::kSendRecv) {
+    slot.request.kind = IoRequest::Kind::kRecv;
+    if (slot.pending_recv) {
+      return Continue(index, slot.session->Resume(*slot.pending_recv));
+    }
+    return SubmitRecv(index);
+  }
+  Continue(index,
+           slot.session->Resume(static_cast<int64_t>(slot.request.out.size())));
+}
+
+void Worker::Finish(size_t index, const IoRequest& done) {
+  Connection& c = *connections_[index];
+  SessionSlot& slot = *c.slot;
+  if (done.failed) {
+    ++(done.timed_out ? metrics_.budget_timeouts : metrics_.guest_faults);
+    LogEvent(absl::StrFormat("worker %d: connection ended: %s", options_.index,
+                             done.failure));
+    if (options_.http_errors && !slot.responded &&
+        !slot.session->does_own_io()) {
+      (void)::send(c.socket.get(), kInternalError, sizeof kInternalError - 1,
+                   MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
+  }
+  metrics_.exits += slot.session->counters().exits;
+  sessions_->Release(std::move(slot.session));
+  ++metrics_.resets;
+  metrics_.pool_in_use = static_cast<int64_t>(sessions_->in_use());
+  Close(index);
+}
+
+}  // namespace wasp
