@@ -17,6 +17,7 @@
 #include "engine/status_macros.h"
 #include "tools/common/byte_size.h"
 #include "tools/common/flag_names.h"
+#include "tools/load/fd_limit.h"
 #include "tools/server/app_pools.h"
 
 ABSL_FLAG(std::string, app, "http", "`http` or `echo`");
@@ -25,10 +26,15 @@ ABSL_FLAG(int, port, 8080, "TCP port (0: any free port)");
 ABSL_FLAG(int, workers, 0, "worker threads (0: one per usable core)");
 ABSL_FLAG(std::string, cpus, "",
           "comma-separated CPUs to pin workers to (default: usable cores)");
-ABSL_FLAG(int, pool, 64, "connections (virtines) per worker");
+ABSL_FLAG(int, pool, 64,
+          "virtines running or ready per worker (with --isolation=process: "
+          "processes, one per open connection)");
+ABSL_FLAG(int, max_connections, 10000,
+          "open connections per worker; past it new ones are closed at once "
+          "and counted (RLIMIT_NOFILE is raised to fit)");
 ABSL_FLAG(int, queue, 1024,
-          "connections per worker waiting for a free virtine; past it they "
-          "are refused");
+          "connections per worker whose requests wait for a free virtine; "
+          "past it a request is refused (HTTP: 503)");
 ABSL_FLAG(std::string, mem, "auto",
           "memory per virtine (bytes, or with K/M suffix; auto: fits the app)");
 ABSL_FLAG(absl::Duration, cpu_budget, absl::Milliseconds(100),
@@ -132,6 +138,20 @@ int Main(int argc, char** argv) {
       return 2;
     }
   }
+  int max_connections = absl::GetFlag(FLAGS_max_connections);
+  if (max_connections <= 0) {
+    absl::FPrintF(stderr, "wasp-server: --max-connections must be >= 1\n");
+    return 2;
+  }
+  // A descriptor per connection on every worker, plus the pool's and ours.
+  if (absl::Status fds = load::RaiseDescriptorLimit(
+          uint64_t(max_connections) * cpus->size() + 4 * app->pool + 64);
+      !fds.ok()) {
+    absl::FPrintF(stderr,
+                  "wasp-server: --max-connections=%d x %d workers: %s\n",
+                  max_connections, cpus->size(), fds.message());
+    return 2;
+  }
   absl::StatusOr<AppPools> pools = MakeAppPools(*app);
   if (!pools.ok()) {
     absl::FPrintF(stderr, "wasp-server: %s\n", pools.status().ToString());
@@ -142,6 +162,7 @@ int Main(int argc, char** argv) {
       .port = absl::GetFlag(FLAGS_port),
       .admin_port = absl::GetFlag(FLAGS_admin_port),
       .cpus = *cpus,
+      .max_connections = static_cast<size_t>(max_connections),
       .queue = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_queue))),
       .idle_timeout = app->idle_timeout,
       .http_errors = app->app == App::kHttp};
@@ -154,7 +175,7 @@ int Main(int argc, char** argv) {
   absl::FPrintF(
       stderr,
       "wasp-server: listening on %s:%d%s; app %s, isolation %s; %d workers "
-      "pinned to cpus %s; %s; queue %d per worker\n",
+      "pinned to cpus %s; %s; up to %d connections, queue %d per worker\n",
       options.listen, (*server)->port(),
       (*server)->admin_port() >= 0
           ? absl::StrFormat(" (metrics on %s:%d/metrics)", options.listen,
@@ -162,7 +183,7 @@ int Main(int argc, char** argv) {
           : "",
       absl::GetFlag(FLAGS_app), absl::GetFlag(FLAGS_isolation),
       options.cpus.size(), absl::StrJoin(options.cpus, ","), pools->description,
-      options.queue);
+      options.max_connections, options.queue);
   int signal_number = 0;
   sigwait(&stop, &signal_number);
   absl::FPrintF(stderr,

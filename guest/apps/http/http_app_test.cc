@@ -1,9 +1,7 @@
-// The echo and HTTP apps run as the server will run them, one connection
-// per call from the snapshot, with a scripted client behind the socket
-// hypercalls instead of a socket.
-#include <algorithm>
+// The echo and HTTP apps as the server runs them: request-scoped runs,
+// driven the way the worker drives them (tests/testing/request_driver.h),
+// both natively and in virtines.
 #include <cstring>
-#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -11,116 +9,23 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
-#include "engine/virtine.h"
 #include "gtest/gtest.h"
 #include "guest/apps/echo/echo_image.h"
 #include "guest/apps/http/docroot.h"
 #include "guest/apps/http/http_image.h"
+#include "net/native/apps.h"
+#include "net/native/native_handler.h"
+#include "net/virtine_session.h"
 #include "tests/testing/kvm.h"
+#include "tests/testing/request_driver.h"
 
 namespace wasp {
 namespace {
 
+using testing::RequestDriver;
+
 const absl::Time kDate = absl::FromUnixSeconds(784111777);
 const char kDateText[] = "Sun, 06 Nov 1994 08:49:37 GMT";
-
-// The client end of one connection: what the guest receives, event by
-// event, and everything it sends.
-class ScriptedPeer {
- public:
-  void Bytes(std::string bytes) { events_.push_back({kBytes, bytes}); }
-  void Timeout() { events_.push_back({kTimeout, ""}); }
-  // Every later receive returns 0.
-  void Close() { events_.push_back({kClosed, ""}); }
-  // No receive returns more than this.
-  void set_max_chunk(size_t bytes) { max_chunk_ = bytes; }
-
-  void Register(HypercallTable& table) {
-    ASSERT_TRUE(table
-                    .Register(WASP_HC_RECV,
-                              [this](Virtine& v, const Hypercall& call) {
-                                ++recvs;
-                                return Receive(v, call.args[0], call.args[1]);
-                              })
-                    .ok());
-    ASSERT_TRUE(table
-                    .Register(WASP_HC_SEND,
-                              [this](Virtine& v, const Hypercall& call) {
-                                ++sends;
-                                return Send(v, call.args[0], call.args[1]);
-                              })
-                    .ok());
-    ASSERT_TRUE(table
-                    .Register(WASP_HC_SEND_RECV,
-                              [this](Virtine& v, const Hypercall& call) {
-                                ++send_recvs;
-                                HypercallResult sent =
-                                    Send(v, call.args[0], call.args[1]);
-                                if (sent.value < 0) return sent;
-                                return Receive(v, call.args[2], call.args[3]);
-                              })
-                    .ok());
-    // As the server does: the connection is over, the virtine not resumed.
-    ASSERT_TRUE(table
-                    .Register(WASP_HC_SEND_CLOSE,
-                              [this](Virtine& v, const Hypercall& call) {
-                                ++send_closes;
-                                HypercallResult sent =
-                                    Send(v, call.args[0], call.args[1]);
-                                if (sent.value < 0) return sent;
-                                return HypercallResult::Yield();
-                              })
-                    .ok());
-  }
-
-  // A new connection.
-  void Reset() { *this = ScriptedPeer(); }
-
-  std::string sent;
-  int recvs = 0;
-  int sends = 0;
-  int send_recvs = 0;
-  int send_closes = 0;
-  // Guest memory received into: [address, address + length).
-  std::vector<std::pair<uint64_t, uint64_t>> received_at;
-
- private:
-  enum Kind { kBytes, kTimeout, kClosed };
-  struct Event {
-    Kind kind;
-    std::string bytes;
-  };
-
-  HypercallResult Send(Virtine& virtine, uint64_t address, uint64_t length) {
-    auto bytes = virtine.memory().Translate(address, length);
-    if (!bytes.ok()) return HypercallResult::Error(WASP_EFAULT);
-    sent.append(reinterpret_cast<const char*>(bytes->data()), bytes->size());
-    return HypercallResult::Return(static_cast<int64_t>(length));
-  }
-
-  HypercallResult Receive(Virtine& virtine, uint64_t address, uint64_t cap) {
-    // A guest that keeps receiving after the script ends sees a close.
-    if (events_.empty() || events_.front().kind == kClosed) {
-      return HypercallResult::Return(0);
-    }
-    Event& event = events_.front();
-    if (event.kind == kTimeout) {
-      events_.pop_front();
-      return HypercallResult::Error(WASP_ETIMEDOUT);
-    }
-    size_t n = std::min({cap, event.bytes.size(), max_chunk_});
-    auto buffer = virtine.memory().Translate(address, n);
-    if (!buffer.ok()) return HypercallResult::Error(WASP_EFAULT);
-    std::memcpy(buffer->data(), event.bytes.data(), n);
-    received_at.emplace_back(address, n);
-    event.bytes.erase(0, n);
-    if (event.bytes.empty()) events_.pop_front();
-    return HypercallResult::Return(static_cast<int64_t>(n));
-  }
-
-  std::deque<Event> events_;
-  size_t max_chunk_ = SIZE_MAX;
-};
 
 struct Response {
   int status = 0;
@@ -157,78 +62,67 @@ Response TakeResponse(std::string& stream, bool head_request = false) {
   return response;
 }
 
-std::vector<uint8_t> Bytes(const std::string& text) {
-  return std::vector<uint8_t>(text.begin(), text.end());
-}
-
-class AppTest : public testing::KvmTest,
-                public ::testing::WithParamInterface<ResetKind> {
- protected:
-  void Boot(const Image& image, std::vector<uint8_t> config = {}) {
-    peer_.Register(table_);
-    auto virtine = Virtine::Create(
-        4 << 20, {.reset = GetParam(),
-                  .hypercalls = &table_,
-                  .allowlist = HypercallAllowlist::Of(
-                      {WASP_HC_GET_ARG, WASP_HC_SET_RESULT, WASP_HC_SNAPSHOT,
-                       WASP_HC_GET_CONFIG, WASP_HC_RECV, WASP_HC_SEND,
-                       WASP_HC_SEND_RECV, WASP_HC_SEND_CLOSE}),
-                  .bad_hypercalls = BadHypercallPolicy::kFault,
-                  .config = std::make_shared<const std::vector<uint8_t>>(
-                      std::move(config))});
-    ASSERT_TRUE(virtine.ok()) << virtine.status();
-    virtine_ = std::move(*virtine);
-    ASSERT_TRUE(virtine_->load(image).ok());
-  }
-
-  void BootHttp(std::vector<uint8_t> bundle = SampleDocroot(kDate)) {
-    Boot(images::http(), std::move(bundle));
-  }
-
-  // Serves one connection whose first bytes are `first`; the virtine is
-  // reset afterwards, as the server does.
-  void Connect(const std::string& first) {
-    auto result = virtine_->call(Bytes(first), absl::Now() + absl::Seconds(20));
-    ASSERT_TRUE(result.ok()) << result.status();
-    if (result->exit.reason == ExitReason::Hypercall) {
-      EXPECT_EQ(result->exit.hypercall.number, WASP_HC_SEND_CLOSE);
-    } else {
-      EXPECT_EQ(result->exit.reason, ExitReason::Exited)
-          << result->exit.ToString();
-      EXPECT_EQ(result->exit.exit_code, 0);
-    }
-    ASSERT_TRUE(virtine_->reset().ok());
-  }
-
-  // After a reset, no byte the guest received is left where it landed.
-  void ExpectNotInMemory(const std::string& secret) {
-    ASSERT_FALSE(peer_.received_at.empty());
-    for (auto [address, length] : peer_.received_at) {
-      auto memory = virtine_->memory().Translate(address, length);
-      ASSERT_TRUE(memory.ok());
-      EXPECT_EQ(std::string(memory->begin(), memory->end()).find(secret),
-                std::string::npos)
-          << "at " << address;
-    }
-  }
-
-  HypercallTable table_;
-  ScriptedPeer peer_;
-  std::unique_ptr<Virtine> virtine_;
-};
-
 std::string IndexHtml() {
   return UnpackDocroot(SampleDocroot(kDate))->files[1].body;
 }
 
+// Larger than a socket buffer, so a server sends it after the run.
+std::string BigFile() {
+  std::string big(300 * 1024, 'b');
+  for (size_t i = 0; i < big.size(); i += 97) {
+    big[i] = static_cast<char>('a' + i % 26);
+  }
+  return big;
+}
+
+// The sample site and /big.bin: one configuration for every test, since a
+// process initialises a native app once.
+std::vector<uint8_t> TestDocroot() {
+  std::vector<DocrootFile> files = UnpackDocroot(SampleDocroot(kDate))->files;
+  files.push_back({"/big.bin", "application/octet-stream", BigFile()});
+  return *PackDocrootFiles(files, kDate);
+}
+
+enum class Runner { kNative, kVirtine };
+
+class AppTest : public ::testing::TestWithParam<Runner> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Runner::kVirtine) wasp::testing::ExpectKvm();
+  }
+
+  void Start(bool http, std::vector<uint8_t> config = {}) {
+    auto shared = std::make_shared<const std::vector<uint8_t>>(
+        http && config.empty() ? TestDocroot() : std::move(config));
+    if (GetParam() == Runner::kNative) {
+      auto pool = MakeNativeHandlerPool(
+          http ? HttpNativeApp() : EchoNativeApp(), 1, shared);
+      ASSERT_TRUE(pool.ok()) << pool.status();
+      pool_ = std::move(*pool);
+    } else {
+      auto pool = MakeVirtinePool(
+          http ? images::http() : images::echo(),
+          {.memory_bytes = 2 << 20, .capacity = 1, .config = shared});
+      ASSERT_TRUE(pool.ok()) << pool.status();
+      ASSERT_NE(pool->handlers, nullptr) << "not request-scoped";
+      pool_ = std::move(pool->handlers);
+    }
+    driver_ = std::make_unique<RequestDriver>(*pool_);
+  }
+
+  RequestDriver& c() { return *driver_; }
+
+  std::unique_ptr<RequestHandlerPool> pool_;
+  std::unique_ptr<RequestDriver> driver_;
+};
+
 using HttpAppTest = AppTest;
 using EchoAppTest = AppTest;
 
-TEST_P(HttpAppTest, GetIndexInOneExit) {
-  BootHttp();
-  peer_.Close();
-  Connect("GET / HTTP/1.1\r\nHost: test\r\n\r\n");
-  Response r = TakeResponse(peer_.sent);
+TEST_P(HttpAppTest, GetIndexInOneRun) {
+  Start(true);
+  c().Bytes("GET / HTTP/1.1\r\nHost: test\r\n\r\n");
+  Response r = TakeResponse(c().sent);
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, IndexHtml());
   EXPECT_EQ(r.headers["content-length"], std::to_string(IndexHtml().size()));
@@ -236,281 +130,205 @@ TEST_P(HttpAppTest, GetIndexInOneExit) {
   EXPECT_EQ(r.headers["date"], kDateText);
   EXPECT_EQ(r.headers["server"], "wasp");
   EXPECT_EQ(r.headers.count("connection"), 0u);
-  EXPECT_EQ(peer_.sent, "");
-  // The response went out with the receive that found the close.
-  EXPECT_EQ(peer_.send_recvs, 1);
-  EXPECT_EQ(peer_.sends + peer_.recvs, 0);
+  EXPECT_EQ(c().sent, "");
+  EXPECT_EQ(c().runs, 1);
+  EXPECT_FALSE(c().closed) << "keep-alive";
 }
 
 TEST_P(HttpAppTest, HeadHasLengthButNoBody) {
-  BootHttp();
-  peer_.Close();
-  Connect("HEAD /hello.txt HTTP/1.1\r\nHost: test\r\n\r\n");
-  Response r = TakeResponse(peer_.sent, /*head_request=*/true);
+  Start(true);
+  c().Bytes("HEAD /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n");
+  Response r = TakeResponse(c().sent, /*head_request=*/true);
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.headers["content-length"], "22");
-  EXPECT_EQ(r.headers["content-type"], "text/plain; charset=utf-8");
-  EXPECT_EQ(peer_.sent, "");
+  EXPECT_EQ(c().sent, "");
 }
 
 TEST_P(HttpAppTest, NotFoundCloses) {
-  BootHttp();
-  Connect("GET /missing.html HTTP/1.1\r\nHost: test\r\n\r\n");
-  Response r = TakeResponse(peer_.sent);
+  Start(true);
+  c().Bytes("GET /nope HTTP/1.1\r\nHost: t\r\n\r\n");
+  Response r = TakeResponse(c().sent);
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.body, "404 Not Found\n");
   EXPECT_EQ(r.headers["connection"], "close");
-  // Sent and closed in one exit.
-  EXPECT_EQ(peer_.send_closes, 1);
-  EXPECT_EQ(peer_.sends + peer_.recvs + peer_.send_recvs, 0);
+  EXPECT_TRUE(c().closed);
 }
 
 TEST_P(HttpAppTest, OtherMethodsAre405WithAllow) {
-  BootHttp();
-  Connect(
-      "POST /index.html HTTP/1.1\r\nHost: test\r\nContent-Length: 2"
-      "\r\n\r\nhi");
-  Response r = TakeResponse(peer_.sent);
+  Start(true);
+  c().Bytes("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n");
+  Response r = TakeResponse(c().sent);
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(r.headers["allow"], "GET, HEAD");
-  EXPECT_EQ(r.headers["connection"], "close");
+  EXPECT_TRUE(c().closed);
 }
 
-TEST_P(HttpAppTest, PipelinedRequestsAreAnsweredInOrderInOneSend) {
-  BootHttp();
-  peer_.Close();
-  Connect(
-      "GET /hello.txt HTTP/1.1\r\nHost: test\r\n\r\n"
-      "HEAD / HTTP/1.1\r\nHost: test\r\n\r\n"
-      "GET / HTTP/1.1\r\nHost: test\r\n\r\n");
-  Response hello = TakeResponse(peer_.sent);
-  Response head = TakeResponse(peer_.sent, /*head_request=*/true);
-  Response index = TakeResponse(peer_.sent);
-  EXPECT_EQ(hello.body, "Hello from a virtine!\n");
-  EXPECT_EQ(head.status, 200);
+TEST_P(HttpAppTest, PipelinedRequestsAreAnsweredInOrderInOneRun) {
+  Start(true);
+  c().Bytes(
+      "GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n"
+      "HEAD / HTTP/1.1\r\nHost: t\r\n\r\n"
+      "GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_EQ(TakeResponse(c().sent).body, "Hello from a virtine!\n");
+  Response head = TakeResponse(c().sent, true);
   EXPECT_EQ(head.headers["content-length"], std::to_string(IndexHtml().size()));
-  EXPECT_EQ(index.body, IndexHtml());
-  EXPECT_EQ(peer_.sent, "");
-  EXPECT_EQ(peer_.send_recvs, 1);
+  EXPECT_EQ(TakeResponse(c().sent).body, IndexHtml());
+  EXPECT_EQ(c().sent, "");
+  EXPECT_EQ(c().runs, 1);
+}
+
+TEST_P(HttpAppTest, PipelinedRequestsSplitAcrossRunsStayInOrder) {
+  Start(true);
+  std::string all;
+  for (int i = 0; i < 40; ++i)
+    all += "GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n";
+  // Arbitrary cuts, one inside a request line.
+  c().Bytes(all.substr(0, 100));
+  c().Bytes(all.substr(100, 777));
+  c().Bytes(all.substr(877));
+  for (int i = 0; i < 40; ++i) {
+    Response r = TakeResponse(c().sent);
+    ASSERT_EQ(r.body, "Hello from a virtine!\n") << "response " << i;
+  }
+  EXPECT_EQ(c().sent, "");
+  EXPECT_EQ(c().runs, 3) << "one run per piece: each answers what it holds";
+}
+
+TEST_P(HttpAppTest, APartialRequestWaitsForItsLineEnds) {
+  Start(true);
+  std::string request = "GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n";
+  for (char ch : request) c().Bytes(std::string(1, ch));
+  EXPECT_EQ(TakeResponse(c().sent).body, "Hello from a virtine!\n");
+  // One run per line end, not per byte.
+  EXPECT_LE(c().runs, 4);
 }
 
 TEST_P(HttpAppTest, KeepAliveThenClose) {
-  BootHttp();
-  // The second request arrives in pieces, one byte at first.
-  peer_.Bytes("G");
-  peer_.Bytes("ET /hello.txt HTTP/1.1\r\nHost: test\r\n");
-  peer_.Bytes("Connection: close\r\n\r\n");
-  Connect("GET / HTTP/1.1\r\nHost: test\r\n\r\n");
-  Response first = TakeResponse(peer_.sent);
-  Response second = TakeResponse(peer_.sent);
+  Start(true);
+  c().Bytes("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+  c().Bytes("GET /hello.txt HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  Response first = TakeResponse(c().sent);
+  Response second = TakeResponse(c().sent);
   EXPECT_EQ(first.body, IndexHtml());
   EXPECT_EQ(first.headers.count("connection"), 0u);
-  EXPECT_EQ(second.body, "Hello from a virtine!\n");
   EXPECT_EQ(second.headers["connection"], "close");
-  // The first response rode on the receive of "G"; the closing one goes
-  // with the close and nothing more is received.
-  EXPECT_EQ(peer_.send_recvs, 1);
-  EXPECT_EQ(peer_.recvs, 2);
-  EXPECT_EQ(peer_.send_closes, 1);
-  EXPECT_EQ(peer_.sends, 0);
+  EXPECT_TRUE(c().closed);
 }
 
 TEST_P(HttpAppTest, Http10ClosesUnlessKeepAlive) {
-  BootHttp();
-  Connect("GET /hello.txt HTTP/1.0\r\n\r\n");
-  EXPECT_EQ(TakeResponse(peer_.sent).headers["connection"], "close");
-  EXPECT_EQ(peer_.recvs + peer_.send_recvs, 0);
-
-  peer_.Reset();
-  peer_.Close();
-  Connect("GET /hello.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
-  Response r = TakeResponse(peer_.sent);
-  EXPECT_EQ(r.headers["connection"], "keep-alive");
-  EXPECT_EQ(peer_.send_recvs, 1);
+  Start(true);
+  c().Bytes("GET /hello.txt HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(TakeResponse(c().sent).headers["connection"], "close");
+  EXPECT_TRUE(c().closed);
+  Start(true);
+  c().Bytes("GET /hello.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  EXPECT_EQ(TakeResponse(c().sent).headers["connection"], "keep-alive");
+  EXPECT_FALSE(c().closed);
 }
 
 TEST_P(HttpAppTest, TraversalIsRefused) {
-  BootHttp();
   for (const char* target : {"/../hello.txt", "/%2e%2e/hello.txt",
                              "/a/%2E%2E%2f..", "/a/..%5cb", "/hello.txt%00"}) {
-    peer_.Reset();
-    Connect(std::string("GET ") + target + " HTTP/1.1\r\nHost: t\r\n\r\n");
-    Response r = TakeResponse(peer_.sent);
+    Start(true);
+    c().Bytes(std::string("GET ") + target + " HTTP/1.1\r\nHost: t\r\n\r\n");
+    Response r = TakeResponse(c().sent);
     EXPECT_EQ(r.status, 400) << target;
-    EXPECT_EQ(r.headers["connection"], "close");
+    EXPECT_TRUE(c().closed);
   }
 }
 
 TEST_P(HttpAppTest, LongRequestLineIs414) {
-  BootHttp();
-  // The line never ends; the guest stops reading at the limit.
-  peer_.Bytes(std::string(8192, 'a'));
-  Connect("GET /" + std::string(2000, 'a'));
-  EXPECT_EQ(TakeResponse(peer_.sent).status, 414);
+  Start(true);
+  c().Bytes("GET /" + std::string(9000, 'a'));
+  EXPECT_EQ(TakeResponse(c().sent).status, 414);
+  EXPECT_TRUE(c().closed);
 }
 
 TEST_P(HttpAppTest, LargeHeadersAre431) {
-  BootHttp();
-  std::string headers;
-  while (headers.size() < 17 * 1024) {
-    headers += "X-Filler: " + std::string(100, 'x') + "\r\n";
-  }
-  peer_.set_max_chunk(3000);
-  peer_.Bytes(headers + "\r\n");
-  Connect("GET / HTTP/1.1\r\nHost: test\r\n");
-  EXPECT_EQ(TakeResponse(peer_.sent).status, 431);
+  Start(true);
+  std::string request = "GET / HTTP/1.1\r\nHost: t\r\n";
+  while (request.size() < 20000)
+    request += "X-Filler: " + std::string(100, 'x') + "\r\n";
+  c().Bytes(request);
+  EXPECT_EQ(TakeResponse(c().sent).status, 431);
 }
 
 TEST_P(HttpAppTest, TimeoutInARequestIs408) {
-  BootHttp();
-  peer_.Timeout();
-  Connect("GET / HTTP/1.1\r\nHo");
-  Response r = TakeResponse(peer_.sent);
+  Start(true);
+  c().Bytes("GET / HTTP/1.1\r\nHo");
+  c().Timeout();
+  Response r = TakeResponse(c().sent);
   EXPECT_EQ(r.status, 408);
   EXPECT_EQ(r.headers["connection"], "close");
-  EXPECT_EQ(peer_.sent, "");
+  EXPECT_TRUE(c().closed);
 }
 
 TEST_P(HttpAppTest, TimeoutBetweenRequestsJustCloses) {
-  BootHttp();
-  peer_.Timeout();
-  // A stray line ending after a request starts no new one.
-  Connect("GET /hello.txt HTTP/1.1\r\nHost: test\r\n\r\n\r\n");
-  EXPECT_EQ(TakeResponse(peer_.sent).status, 200);
-  EXPECT_EQ(peer_.sent, "");
-}
-
-TEST_P(HttpAppTest, NoFirstBytesClosesQuietly) {
-  BootHttp();
-  peer_.Close();
-  Connect("");
-  EXPECT_EQ(peer_.sent, "");
-  EXPECT_EQ(peer_.recvs, 1);
-  peer_.Reset();
-  peer_.Timeout();
-  Connect("");
-  EXPECT_EQ(peer_.sent, "");
-  EXPECT_EQ(peer_.recvs, 1);
+  Start(true);
+  c().Bytes("GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n\r\n");
+  EXPECT_EQ(TakeResponse(c().sent).status, 200);
+  c().Timeout();
+  EXPECT_EQ(c().sent, "");
+  EXPECT_TRUE(c().closed);
 }
 
 TEST_P(HttpAppTest, RequestBodiesAreSkipped) {
-  BootHttp();
-  peer_.set_max_chunk(7);
-  peer_.Bytes(
-      "defghij"
-      "GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n");
-  peer_.Close();
-  Connect("GET / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc");
-  EXPECT_EQ(TakeResponse(peer_.sent).body, IndexHtml());
-  EXPECT_EQ(TakeResponse(peer_.sent).body, "Hello from a virtine!\n");
-  EXPECT_EQ(peer_.sent, "");
+  Start(true);
+  c().Bytes("GET / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n0123");
+  c().Bytes("456789GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_EQ(TakeResponse(c().sent).body, IndexHtml());
+  EXPECT_EQ(TakeResponse(c().sent).body, "Hello from a virtine!\n");
+  EXPECT_EQ(c().sent, "");
 }
 
 TEST_P(HttpAppTest, LargeBodiesAreSentFromTheBundle) {
-  std::string big(200 * 1024, '\0');
-  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 7);
-  std::string exact(64 * 1024, 's');
-  auto bundle = PackDocrootFiles({{"/big.bin", "application/octet-stream", big},
-                                  {"/exact.txt", "text/plain", exact}},
-                                 kDate);
-  ASSERT_TRUE(bundle.ok()) << bundle.status();
-  BootHttp(*bundle);
-  peer_.Bytes("GET /exact.txt HTTP/1.1\r\nHost: t\r\n\r\n");
-  peer_.Close();
-  Connect("GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n");
-  EXPECT_EQ(TakeResponse(peer_.sent).body, big);
-  EXPECT_EQ(TakeResponse(peer_.sent).body, exact);
-  // The big one: its head, then its body with the next receive; the 64 KiB
-  // one in one exit.
-  EXPECT_EQ(peer_.sends, 1);
-  EXPECT_EQ(peer_.send_recvs, 2);
-}
-
-TEST_P(HttpAppTest, EachConnectionStartsFromTheSnapshot) {
-  BootHttp();
-  // A connection that leaves a partial request and a secret behind, on a
-  // page of the receive buffer the guest itself never writes.
-  peer_.Bytes(std::string(6000, 'l') + "0123456789abcdef");
-  peer_.Close();
-  Connect("GET /hel");
-  EXPECT_EQ(peer_.sent, "");
-  ExpectNotInMemory("0123456789");
-  peer_.Reset();
-  peer_.Close();
-  Connect("GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n");
-  EXPECT_EQ(TakeResponse(peer_.sent).body, "Hello from a virtine!\n");
-  EXPECT_EQ(virtine_->stats().snapshots, 1u);
+  std::string big = BigFile();
+  Start(true);
+  c().Bytes(
+      "GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\nGET /big.bin HTTP/1.1\r\nHost: "
+      "t\r\n\r\n");
+  EXPECT_EQ(TakeResponse(c().sent).body, big);
+  EXPECT_EQ(TakeResponse(c().sent).body, big);
+  EXPECT_EQ(c().runs, 1);
 }
 
 TEST_P(HttpAppTest, MalformedBundleFailsInit) {
-  std::vector<uint8_t> bundle = SampleDocroot(kDate);
-  bundle[0] ^= 1;
-  BootHttp(bundle);
-  auto result = virtine_->call({}, absl::Now() + absl::Seconds(20));
-  ASSERT_TRUE(result.ok());
-  EXPECT_EQ(result->exit.reason, ExitReason::Exited);
-  EXPECT_EQ(result->exit.exit_code, 1);
-  EXPECT_FALSE(virtine_->has_snapshot());
-}
-
-TEST_P(EchoAppTest, EchoesLargePayloadsInChunks) {
-  Boot(images::echo());
-  std::string payload(100 * 1024, '\0');
-  for (size_t i = 0; i < payload.size(); ++i) {
-    payload[i] = static_cast<char>(i * 31 + 5);
+  std::vector<uint8_t> bad = TestDocroot();
+  bad[8] ^= 1;  // the size field
+  auto shared = std::make_shared<const std::vector<uint8_t>>(bad);
+  if (GetParam() == Runner::kNative) {
+    // Another configuration than the earlier tests': refused as well.
+    EXPECT_FALSE(MakeNativeHandlerPool(HttpNativeApp(), 1, shared).ok());
+  } else {
+    EXPECT_FALSE(MakeVirtinePool(
+                     images::http(),
+                     {.memory_bytes = 2 << 20, .capacity = 1, .config = shared})
+                     .ok());
   }
-  peer_.set_max_chunk(7000);
-  peer_.Bytes(payload);
-  peer_.Close();
-  Connect("hello ");
-  EXPECT_EQ(peer_.sent, "hello " + payload);
-  EXPECT_EQ(peer_.sends + peer_.recvs, 0);
-  EXPECT_EQ(peer_.send_recvs, 1 + (100 * 1024 + 6999) / 7000);
-
-  // The next connection starts clean.
-  peer_.Reset();
-  peer_.Close();
-  Connect("again");
-  EXPECT_EQ(peer_.sent, "again");
 }
 
-// The guest never reads what it echoes: only the host writes those pages,
-// and KVM logs guest writes only. app_io_buffer makes the reset cover them.
-TEST_P(EchoAppTest, ReceivedBytesDoNotOutliveTheConnection) {
-  Boot(images::echo());
-  peer_.Bytes(std::string(9000, 'p') + "0123456789abcdef");
-  peer_.Close();
-  Connect("x");
-  EXPECT_EQ(peer_.sent.size(), 9017u);
-  ExpectNotInMemory("0123456789");
+TEST_P(EchoAppTest, EchoesEveryPieceAndClosesAtTheEnd) {
+  Start(false);
+  std::string payload(100 * 1024, 'e');
+  for (size_t i = 0; i < payload.size(); i += 7) payload[i] = 'x';
+  for (size_t at = 0; at < payload.size(); at += 7000)
+    c().Bytes(payload.substr(at, 7000));
+  EXPECT_EQ(c().sent, payload);
+  EXPECT_FALSE(c().closed);
+  c().Close();
+  EXPECT_TRUE(c().closed);
 }
 
-TEST_P(EchoAppTest, StopsAtTimeoutOrWithoutFirstBytes) {
-  Boot(images::echo());
-  peer_.Bytes("b");
-  peer_.Timeout();
-  peer_.Bytes("never");
-  Connect("a");
-  EXPECT_EQ(peer_.sent, "ab");
-  peer_.Reset();
-  peer_.Close();
-  Connect("");
-  EXPECT_EQ(peer_.sent, "");
-  EXPECT_EQ(peer_.recvs, 1);
+std::string RunnerName(const ::testing::TestParamInfo<Runner>& info) {
+  return info.param == Runner::kNative ? "Native" : "Virtine";
 }
 
-std::string StrategyName(const ::testing::TestParamInfo<ResetKind>& info) {
-  return info.param == ResetKind::kCopy ? "Copy" : "DirtyLog";
-}
-
-INSTANTIATE_TEST_SUITE_P(Strategies, HttpAppTest,
-                         ::testing::Values(ResetKind::kCopy,
-                                           ResetKind::kDirtyLog),
-                         StrategyName);
-INSTANTIATE_TEST_SUITE_P(Strategies, EchoAppTest,
-                         ::testing::Values(ResetKind::kCopy,
-                                           ResetKind::kDirtyLog),
-                         StrategyName);
+INSTANTIATE_TEST_SUITE_P(Runners, HttpAppTest,
+                         ::testing::Values(Runner::kNative, Runner::kVirtine),
+                         RunnerName);
+INSTANTIATE_TEST_SUITE_P(Runners, EchoAppTest,
+                         ::testing::Values(Runner::kNative, Runner::kVirtine),
+                         RunnerName);
 
 }  // namespace
 }  // namespace wasp
