@@ -33,11 +33,14 @@ bool CallChannel::SetArea(uint64_t address, uint64_t writable_start,
   return true;
 }
 
-CallChannel::Range CallChannel::DeliverArgument(GuestMemory& memory) const {
-  absl::StatusOr<absl::Span<uint8_t>> buffer = ArgumentBuffer(memory);
-  if (!buffer.ok()) return {};
-  std::copy(arg_.begin(), arg_.end(), buffer->begin());
-  return SetLengths(memory, arg_.size());
+void CallChannel::DeliverArgument(GuestMemory& memory) const {
+  if (!area_) return;
+  // Only the bytes written count as written: a reset restores their pages.
+  auto arg = memory.TranslateForWrite(*area_ + offsetof(wasp_call_area, arg),
+                                      arg_.size());
+  if (!arg.ok()) return;
+  std::copy(arg_.begin(), arg_.end(), arg->begin());
+  SetLengths(memory, arg_.size());
 }
 
 absl::StatusOr<absl::Span<uint8_t>> CallChannel::ArgumentBuffer(
@@ -46,37 +49,32 @@ absl::StatusOr<absl::Span<uint8_t>> CallChannel::ArgumentBuffer(
     return absl::FailedPreconditionError(
         "the guest has registered no call area (WASP_HC_SNAPSHOT with one)");
   }
-  auto area = memory.Translate(*area_, kAreaSize);
-  if (!area.ok()) return area.status();
-  auto* call = reinterpret_cast<wasp_call_area*>(area->data());
-  return absl::Span<uint8_t>(call->arg, WASP_CALL_ARG_MAX);
+  return memory.TranslateForWrite(*area_ + offsetof(wasp_call_area, arg),
+                                  WASP_CALL_ARG_MAX);
 }
 
-CallChannel::Range CallChannel::CommitArgument(GuestMemory& memory,
-                                               size_t length) {
+void CallChannel::CommitArgument(GuestMemory& memory, size_t length) {
   arg_.clear();
   result_.clear();
-  return SetLengths(memory, length);
+  SetLengths(memory, length);
 }
 
-// Announces `length` argument bytes already in the area, and no result yet.
-CallChannel::Range CallChannel::SetLengths(GuestMemory& memory,
-                                           size_t length) const {
-  if (!area_) return {};
+void CallChannel::SetLengths(GuestMemory& memory, size_t length) const {
+  if (!area_) return;
   // SetArea checked the range against the writable region.
-  auto area = memory.Translate(*area_, kAreaSize);
-  if (!area.ok()) return {};
-  auto* call = reinterpret_cast<wasp_call_area*>(area->data());
+  auto header =
+      memory.TranslateForWrite(*area_, offsetof(wasp_call_area, arg));
+  if (!header.ok()) return;
+  auto* call = reinterpret_cast<wasp_call_area*>(header->data());
   call->arg_len =
       static_cast<uint32_t>(std::min<size_t>(length, WASP_CALL_ARG_MAX));
   call->result_len = 0;
-  return {*area_, offsetof(wasp_call_area, arg) + call->arg_len};
 }
 
 HypercallResult CallChannel::GetArg(GuestMemory& memory,
                                     const Hypercall& call) const {
   uint64_t length = std::min<uint64_t>(call.args[1], arg_.size());
-  auto buffer = memory.Translate(call.args[0], length);
+  auto buffer = memory.TranslateForWrite(call.args[0], length);
   if (!buffer.ok()) return HypercallResult::Error(WASP_EFAULT);
   std::copy(arg_.begin(), arg_.begin() + length, buffer->begin());
   return HypercallResult::Return(static_cast<int64_t>(arg_.size()));

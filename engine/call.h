@@ -23,17 +23,13 @@ class CallChannel {
                uint64_t writable_end);
   std::optional<uint64_t> area() const { return area_; }
 
-  // Writes the argument into the call area; returns the range written.
-  struct Range {
-    uint64_t address = 0;
-    uint64_t length = 0;
-  };
-  Range DeliverArgument(GuestMemory& memory) const;
+  // Writes the argument into the call area (if there is one).
+  void DeliverArgument(GuestMemory& memory) const;
 
   // The area's argument bytes, for a host that fills them itself (a socket
   // receiving straight into guest memory), then CommitArgument.
   absl::StatusOr<absl::Span<uint8_t>> ArgumentBuffer(GuestMemory& memory) const;
-  Range CommitArgument(GuestMemory& memory, size_t length);
+  void CommitArgument(GuestMemory& memory, size_t length);
 
   HypercallResult GetArg(GuestMemory& memory, const Hypercall& call) const;
   HypercallResult SetResult(const GuestMemory& memory, const Hypercall& call);
@@ -41,8 +37,12 @@ class CallChannel {
   // The result of a call that exited: the call area's, or SET_RESULT's.
   absl::StatusOr<std::vector<uint8_t>> TakeResult(const GuestMemory& memory);
 
+  // Host memory this channel holds (the argument and result kept here).
+  size_t held_bytes() const { return arg_.capacity() + result_.capacity(); }
+
  private:
-  Range SetLengths(GuestMemory& memory, size_t length) const;
+  // Announces `length` argument bytes already in the area, and no result.
+  void SetLengths(GuestMemory& memory, size_t length) const;
 
   std::vector<uint8_t> arg_;
   std::vector<uint8_t> result_;

@@ -8,13 +8,22 @@
 #include "engine/status_macros.h"
 
 namespace wasp {
+namespace {
 
-absl::StatusOr<GuestMemory> GuestMemory::Allocate(uint64_t bytes) {
-  if (bytes == 0 || bytes > (uint64_t{1} << 40)) {
+constexpr uint64_t kMaxBytes = uint64_t{1} << 40;
+
+absl::StatusOr<uint64_t> WholePages(uint64_t bytes) {
+  if (bytes == 0 || bytes > kMaxBytes) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "guest memory of %u bytes: must be 1 byte to 1 TiB", bytes));
   }
-  uint64_t size = (bytes + kPageSize - 1) & ~(kPageSize - 1);
+  return (bytes + kPageSize - 1) & ~(kPageSize - 1);
+}
+
+}  // namespace
+
+absl::StatusOr<GuestMemory> GuestMemory::Allocate(uint64_t bytes) {
+  ASSIGN_OR_RETURN(uint64_t size, WholePages(bytes));
   void* addr = ::mmap(nullptr, size, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (addr == MAP_FAILED) {
@@ -24,29 +33,50 @@ absl::StatusOr<GuestMemory> GuestMemory::Allocate(uint64_t bytes) {
   return GuestMemory(Mapping(addr, size));
 }
 
-absl::StatusOr<absl::Span<uint8_t>> GuestMemory::Translate(
+absl::StatusOr<GuestMemory> GuestMemory::MapPrivate(int fd, uint64_t bytes) {
+  ASSIGN_OR_RETURN(uint64_t size, WholePages(bytes));
+  void* addr = ::mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_NORESERVE, fd, 0);
+  if (addr == MAP_FAILED) {
+    return ErrnoError(
+        absl::StrFormat("mmap (copy-on-write) of %u bytes of a snapshot image",
+                        size),
+        errno, "is the file that large, and open for reading?");
+  }
+  return GuestMemory(Mapping(addr, size));
+}
+
+absl::StatusOr<absl::Span<const uint8_t>> GuestMemory::Translate(
     uint64_t address, uint64_t length) const {
   if (!Contains(address, length)) {
     return absl::OutOfRangeError(absl::StrFormat(
         "guest range [%#x, +%#x) leaves guest memory of %#x bytes", address,
         length, size()));
   }
-  return absl::Span<uint8_t>(host_base() + address, length);
+  return absl::Span<const uint8_t>(host_base() + address, length);
+}
+
+absl::StatusOr<absl::Span<uint8_t>> GuestMemory::TranslateForWrite(
+    uint64_t address, uint64_t length) {
+  ASSIGN_OR_RETURN(absl::Span<const uint8_t> range,
+                   Translate(address, length));
+  host_writes_.Add(address, length);
+  return absl::Span<uint8_t>(host_base() + address, range.size());
 }
 
 absl::Status GuestMemory::Write(uint64_t address,
                                 absl::Span<const uint8_t> bytes) {
-  auto range = Translate(address, bytes.size());
-  if (!range.ok()) return range.status();
-  if (!bytes.empty()) std::memcpy(range->data(), bytes.data(), bytes.size());
+  ASSIGN_OR_RETURN(absl::Span<uint8_t> range,
+                   TranslateForWrite(address, bytes.size()));
+  if (!bytes.empty()) std::memcpy(range.data(), bytes.data(), bytes.size());
   return absl::OkStatus();
 }
 
 absl::Status GuestMemory::Read(uint64_t address,
                                absl::Span<uint8_t> out) const {
-  auto range = Translate(address, out.size());
-  if (!range.ok()) return range.status();
-  if (!out.empty()) std::memcpy(out.data(), range->data(), out.size());
+  ASSIGN_OR_RETURN(absl::Span<const uint8_t> range,
+                   Translate(address, out.size()));
+  if (!out.empty()) std::memcpy(out.data(), range.data(), out.size());
   return absl::OkStatus();
 }
 

@@ -1,7 +1,12 @@
 #include "engine/guest_memory.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstdint>
 #include <limits>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -71,6 +76,95 @@ TEST(GuestMemoryTest, ReadsWhatItWrites) {
   EXPECT_FALSE(memory->ReadValue<uint64_t>(4089).ok());
   // A refused write changes nothing.
   EXPECT_EQ(*memory->ReadValue<uint64_t>(4088), 0x0807060504030201u);
+}
+
+std::vector<uint64_t> HostWrittenPages(const GuestMemory& memory) {
+  std::vector<uint64_t> pages;
+  memory.host_writes().ForEach(0, memory.size(),
+                               [&](uint64_t page) { pages.push_back(page); });
+  return pages;
+}
+
+TEST(GuestMemoryTest, TranslateIsForReadingOnly) {
+  static_assert(
+      std::is_same_v<
+          decltype(std::declval<GuestMemory&>().Translate(0, 0))::value_type,
+          absl::Span<const uint8_t>>);
+  auto memory = GuestMemory::Allocate(4 * kPageSize);
+  ASSERT_TRUE(memory.ok());
+  ASSERT_TRUE(memory->Translate(0, 4 * kPageSize).ok());
+  uint8_t out[8];
+  ASSERT_TRUE(memory->Read(kPageSize, out).ok());
+  EXPECT_TRUE(memory->host_writes().empty()) << "reads record nothing";
+}
+
+TEST(GuestMemoryTest, TranslateForWriteRecordsThePagesItHandsOut) {
+  auto memory = GuestMemory::Allocate(16 * kPageSize);
+  ASSERT_TRUE(memory.ok());
+  auto range = memory->TranslateForWrite(3 * kPageSize - 2, 4);
+  ASSERT_TRUE(range.ok());
+  EXPECT_EQ(range->data(), memory->host_base() + 3 * kPageSize - 2);
+  EXPECT_EQ(range->size(), 4u);
+  EXPECT_EQ(HostWrittenPages(*memory),
+            (std::vector<uint64_t>{2 * kPageSize, 3 * kPageSize}));
+  ASSERT_TRUE(memory->TranslateForWrite(9 * kPageSize, 0).ok());
+  EXPECT_EQ(HostWrittenPages(*memory).size(), 2u) << "an empty range";
+}
+
+TEST(GuestMemoryTest, WriteRecordsAndRefusedWritesDoNot) {
+  auto memory = GuestMemory::Allocate(8 * kPageSize);
+  ASSERT_TRUE(memory.ok());
+  std::vector<uint8_t> data(kPageSize + 1, 7);
+  ASSERT_TRUE(memory->Write(5 * kPageSize, data).ok());
+  EXPECT_EQ(HostWrittenPages(*memory),
+            (std::vector<uint64_t>{5 * kPageSize, 6 * kPageSize}));
+  EXPECT_FALSE(memory->Write(8 * kPageSize - 1, data).ok());
+  EXPECT_FALSE(memory->TranslateForWrite(0, 8 * kPageSize + 1).ok());
+  EXPECT_EQ(HostWrittenPages(*memory).size(), 2u);
+}
+
+TEST(GuestMemoryTest, ForgetsOnlyTheRangeAResetRestored) {
+  auto memory = GuestMemory::Allocate(8 * kPageSize);
+  ASSERT_TRUE(memory.ok());
+  ASSERT_TRUE(memory->TranslateForWrite(0, 8 * kPageSize).ok());
+  memory->ForgetHostWrites(2 * kPageSize, 8 * kPageSize);
+  EXPECT_EQ(HostWrittenPages(*memory),
+            (std::vector<uint64_t>{0, kPageSize}));
+  memory->ForgetHostWrites(0, memory->size());
+  EXPECT_TRUE(memory->host_writes().empty());
+}
+
+// The memory of a clone: the file's pages until written, then its own.
+TEST(GuestMemoryTest, PrivateMappingsCopyOnWrite) {
+  int fd = ::memfd_create("guest_memory_test", MFD_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  std::vector<uint8_t> page(kPageSize, 0x5a);
+  ASSERT_EQ(::pwrite(fd, page.data(), page.size(), 0),
+            static_cast<ssize_t>(kPageSize));
+  ASSERT_EQ(::ftruncate(fd, 2 * kPageSize), 0);
+  auto a = GuestMemory::MapPrivate(fd, 2 * kPageSize);
+  auto b = GuestMemory::MapPrivate(fd, 2 * kPageSize);
+  ASSERT_TRUE(a.ok() && b.ok()) << a.status() << b.status();
+  EXPECT_EQ(a->size(), 2 * kPageSize);
+  EXPECT_EQ(*a->ReadValue<uint8_t>(0), 0x5a);
+  EXPECT_EQ(*a->ReadValue<uint8_t>(kPageSize), 0);
+  ASSERT_TRUE(a->Write(0, std::vector<uint8_t>{1}).ok());
+  EXPECT_EQ(*a->ReadValue<uint8_t>(0), 1);
+  EXPECT_EQ(*b->ReadValue<uint8_t>(0), 0x5a) << "b still sees the file";
+  uint8_t in_file = 0;
+  ASSERT_EQ(::pread(fd, &in_file, 1, 0), 1);
+  EXPECT_EQ(in_file, 0x5a) << "a's write stayed private";
+  ::close(fd);
+}
+
+TEST(GuestMemoryTest, PrivateMappingOfABadFileIsAClearError) {
+  auto memory = GuestMemory::MapPrivate(-1, kPageSize);
+  EXPECT_FALSE(memory.ok());
+  EXPECT_NE(memory.status().message().find("snapshot image"),
+            absl::string_view::npos)
+      << memory.status();
+  EXPECT_EQ(GuestMemory::MapPrivate(-1, 0).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

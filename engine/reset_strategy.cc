@@ -9,66 +9,95 @@
 namespace wasp {
 namespace {
 
+absl::Status CheckImage(const SnapshotImage* image,
+                        const GuestMemory& memory) {
+  if (image == nullptr) {
+    return absl::FailedPreconditionError(
+        "reset before any capture: load an image first");
+  }
+  if (image->size() != memory.size()) {
+    return absl::InternalError(absl::StrFormat(
+        "snapshot image of %#x bytes for guest memory of %#x bytes",
+        image->size(), memory.size()));
+  }
+  return absl::OkStatus();
+}
+
+// Copies the whole writable region back. On a clone's copy-on-write memory
+// the first reset thus makes every writable page private: no exit and no
+// ioctl per reset, paid for in memory.
 class CopyReset final : public ResetStrategy {
  public:
-  explicit CopyReset(WritableRegion region)
-      : region_(region), image_(region.size()) {}
+  explicit CopyReset(WritableRegion region) : region_(region) {}
 
-  absl::Status Capture(const GuestMemory& memory) override {
-    std::memcpy(image_.data(), memory.host_base() + region_.start,
-                image_.size());
+  absl::Status Capture(GuestMemory& memory,
+                       std::shared_ptr<const SnapshotImage> image) override {
+    image_ = std::move(image);
+    memory.ForgetHostWrites(0, memory.size());
     return absl::OkStatus();
   }
+
   absl::Status Restore(GuestMemory& memory) override {
-    std::memcpy(memory.host_base() + region_.start, image_.data(),
-                image_.size());
+    RETURN_IF_ERROR(CheckImage(image_.get(), memory));
+    std::memcpy(memory.host_base() + region_.start,
+                image_->data() + region_.start, region_.size());
+    memory.ForgetHostWrites(region_.start, region_.end);
     return absl::OkStatus();
   }
-  void CopyCaptured(GuestMemory& other) const override {
-    std::memcpy(other.host_base() + region_.start, image_.data(),
-                image_.size());
+
+  // Nothing tells which pages the guest wrote.
+  absl::StatusOr<PageSet> WrittenPages(const GuestMemory& memory) override {
+    PageSet pages = memory.host_writes();
+    pages.Add(region_.start, region_.size());
+    return pages;
   }
-  void NoteHostWrite(uint64_t, uint64_t) override {}
+
   ResetKind kind() const override { return ResetKind::kCopy; }
 
  private:
   const WritableRegion region_;
-  std::vector<uint8_t> image_;
+  std::shared_ptr<const SnapshotImage> image_;
 };
 
 // For a virtine used once and destroyed (a fresh VM per request): no copy
 // of its memory is made at all.
 class NoReset final : public ResetStrategy {
  public:
-  absl::Status Capture(const GuestMemory&) override { return absl::OkStatus(); }
+  absl::Status Capture(GuestMemory& memory,
+                       std::shared_ptr<const SnapshotImage>) override {
+    memory.ForgetHostWrites(0, memory.size());
+    return absl::OkStatus();
+  }
   absl::Status Restore(GuestMemory&) override {
     return absl::FailedPreconditionError(
         "this virtine was made to run once (ResetKind::kNone): it keeps "
         "nothing to reset to");
   }
-  void CopyCaptured(GuestMemory&) const override {}
-  void NoteHostWrite(uint64_t, uint64_t) override {}
+  absl::StatusOr<PageSet> WrittenPages(const GuestMemory&) override {
+    return absl::FailedPreconditionError(
+        "this virtine was made to run once (ResetKind::kNone): it keeps no "
+        "snapshot to compare with");
+  }
   ResetKind kind() const override { return ResetKind::kNone; }
 };
 
-// Copies back the pages KVM logged as written. With manual protection the
-// pages a guest writes on every run (its stack, buffers) are left writable
-// and copied back every reset, instead of taking a write-protection fault
-// on each of them every run (expensive under nested or emulated paging);
-// once more than kKeepWritableLimit of them pile up they are protected
-// again, so a guest that once wrote everything costs one full copy, not one
-// per reset.
+// Copies back the pages KVM logged as written, and those the host wrote.
+// With manual protection the pages a guest writes on every run (its stack,
+// buffers) are left writable and copied back every reset, instead of taking
+// a write-protection fault on each of them every run (expensive under
+// nested or emulated paging); once more than kKeepWritableLimit of them pile
+// up they are protected again, so a guest that once wrote everything costs
+// one full copy, not one per reset.
 class DirtyLogReset final : public ResetStrategy {
  public:
   DirtyLogReset(Vm& vm, uint32_t slot, const GuestMemory& memory,
                 WritableRegion region)
       : vm_(vm),
         slot_(slot),
-        pages_(memory.size() / kPageSize),
         region_(region),
-        image_(region.size()),
-        bitmap_((pages_ + 63) / 64),
-        host_written_(bitmap_.size()) {}
+        fetched_(memory.size()),
+        logged_(memory.size()),
+        to_copy_(memory.size()) {}
 
   absl::Status Enable(GuestMemory& memory) {
     ASSIGN_OR_RETURN(manual_protect_, vm_.EnableManualDirtyLogProtect());
@@ -76,44 +105,40 @@ class DirtyLogReset final : public ResetStrategy {
                          KVM_MEM_LOG_DIRTY_PAGES);
   }
 
-  absl::Status Capture(const GuestMemory& memory) override {
-    std::memcpy(image_.data(), memory.host_base() + region_.start,
-                image_.size());
+  absl::Status Capture(GuestMemory& memory,
+                       std::shared_ptr<const SnapshotImage> image) override {
     // Forget what was written before the capture.
-    RETURN_IF_ERROR(vm_.GetDirtyLog(slot_, bitmap_.data()));
-    return Protect();
+    RETURN_IF_ERROR(FetchLog());
+    RETURN_IF_ERROR(Protect());
+    logged_.Clear();
+    memory.ForgetHostWrites(0, memory.size());
+    image_ = std::move(image);
+    return absl::OkStatus();
   }
 
   absl::Status Restore(GuestMemory& memory) override {
-    RETURN_IF_ERROR(vm_.GetDirtyLog(slot_, bitmap_.data()));
+    RETURN_IF_ERROR(CheckImage(image_.get(), memory));
+    RETURN_IF_ERROR(FetchLog());
+    to_copy_ = logged_;
+    to_copy_ |= memory.host_writes();
     uint64_t copied = 0;
-    for (size_t word = 0; word < bitmap_.size(); ++word) {
-      for (uint64_t bits = bitmap_[word] | host_written_[word]; bits != 0;
-           bits &= bits - 1) {
-        uint64_t page = (word * 64 + __builtin_ctzll(bits)) * kPageSize;
-        if (page < region_.start || page >= region_.end) continue;
-        std::memcpy(memory.host_base() + page,
-                    image_.data() + (page - region_.start), kPageSize);
-        ++copied;
-      }
-      host_written_[word] = 0;
-    }
-    return copied > kKeepWritableLimit ? Protect() : absl::OkStatus();
+    to_copy_.ForEach(region_.start, region_.size(), [&](uint64_t page) {
+      std::memcpy(memory.host_base() + page, image_->data() + page,
+                  kPageSize);
+      ++copied;
+    });
+    memory.ForgetHostWrites(region_.start, region_.end);
+    absl::Status protect =
+        copied > kKeepWritableLimit ? Protect() : absl::OkStatus();
+    logged_.Clear();
+    return protect;
   }
 
-  void CopyCaptured(GuestMemory& other) const override {
-    std::memcpy(other.host_base() + region_.start, image_.data(),
-                image_.size());
-  }
-
-  void NoteHostWrite(uint64_t address, uint64_t length) override {
-    if (length == 0) return;
-    for (uint64_t page = address / kPageSize;
-         page <= (address + length - 1) / kPageSize; ++page) {
-      if (page / 64 < host_written_.size()) {
-        host_written_[page / 64] |= 1ull << (page % 64);
-      }
-    }
+  absl::StatusOr<PageSet> WrittenPages(const GuestMemory& memory) override {
+    RETURN_IF_ERROR(FetchLog());
+    PageSet pages = logged_;
+    pages |= memory.host_writes();
+    return pages;
   }
 
   ResetKind kind() const override { return ResetKind::kDirtyLog; }
@@ -123,21 +148,30 @@ class DirtyLogReset final : public ResetStrategy {
   // what a copy reset would copy.
   static constexpr uint64_t kKeepWritableLimit = kAutoCopyLimit / kPageSize;
 
-  // Write-protects the pages of the last fetched log again (without manual
-  // protection, fetching did that).
+  // Adds the pages KVM logged to logged_. Without manual protection the
+  // fetch also clears KVM's log: then logged_ is all that is left of them
+  // until the next Restore copies them back.
+  absl::Status FetchLog() {
+    RETURN_IF_ERROR(vm_.GetDirtyLog(slot_, fetched_.words()));
+    logged_ |= fetched_;
+    return absl::OkStatus();
+  }
+
+  // Write-protects the logged pages again (without manual protection,
+  // fetching did that).
   absl::Status Protect() {
     if (!manual_protect_) return absl::OkStatus();
-    return vm_.ClearDirtyLog(slot_, pages_, bitmap_.data());
+    return vm_.ClearDirtyLog(slot_, logged_.pages(), logged_.words());
   }
 
   Vm& vm_;
   const uint32_t slot_;
-  const uint64_t pages_;  // of the slot
   const WritableRegion region_;
   bool manual_protect_ = false;
-  std::vector<uint8_t> image_;
-  std::vector<uint64_t> bitmap_;
-  std::vector<uint64_t> host_written_;
+  std::shared_ptr<const SnapshotImage> image_;
+  PageSet fetched_;  // the last fetch of KVM's log
+  PageSet logged_;   // every page logged since the last Capture or Restore
+  PageSet to_copy_;  // Restore's scratch: logged and host-written pages
 };
 
 }  // namespace

@@ -1,17 +1,20 @@
-// How a virtine's writable memory returns to a snapshot. The cost of a reset
-// is bounded by the writable region (code and read-only data are mapped
-// read-only and never need one), never by the image. Which strategy is
-// cheaper depends on the machine: see docs/performance.md.
+// How a virtine's writable memory returns to a snapshot. The snapshot's
+// memory is a SnapshotImage shared by every virtine restored from it; a
+// reset copies pages back from there. Its cost is bounded by the writable
+// region (code and read-only data are mapped read-only and never need one),
+// never by the image. Which strategy is cheaper depends on the machine: see
+// docs/performance.md.
 #ifndef WASP_ENGINE_RESET_STRATEGY_H_
 #define WASP_ENGINE_RESET_STRATEGY_H_
 
 #include <cstdint>
 #include <memory>
-#include <vector>
 
 #include "absl/status/statusor.h"
 #include "engine/guest_memory.h"
 #include "engine/kvm/vm.h"
+#include "engine/page_set.h"
+#include "engine/snapshot_image.h"
 
 namespace wasp {
 
@@ -22,25 +25,22 @@ enum class ResetKind {
   kNone,      // never: the virtine runs once, so nothing is kept to reset to
 };
 
-// [start, end) of guest memory the guest can write.
-struct WritableRegion {
-  uint64_t start = 0;
-  uint64_t end = 0;
-  uint64_t size() const { return end - start; }
-};
-
 class ResetStrategy {
  public:
   virtual ~ResetStrategy() = default;
 
-  // Remembers the region's current contents as the state to return to.
-  virtual absl::Status Capture(const GuestMemory& memory) = 0;
-  // Returns the region to the captured contents.
+  // Makes `image`, which holds what `memory` holds now, the state to return
+  // to, and forgets every write made before (the host's included). kNone
+  // takes no image (nullptr).
+  virtual absl::Status Capture(GuestMemory& memory,
+                               std::shared_ptr<const SnapshotImage> image) = 0;
+  // Returns the writable region to the image and forgets its writes.
   virtual absl::Status Restore(GuestMemory& memory) = 0;
-  // Writes the captured contents into another virtine's memory.
-  virtual void CopyCaptured(GuestMemory& other) const = 0;
-  // The host wrote guest memory itself (KVM does not log host writes).
-  virtual void NoteHostWrite(uint64_t address, uint64_t length) = 0;
+  // The pages that may differ from the image: written by the guest or the
+  // host since the last Capture or Restore; every page of the writable
+  // region where the strategy cannot tell. Asking forgets nothing: the next
+  // Restore still returns them.
+  virtual absl::StatusOr<PageSet> WrittenPages(const GuestMemory& memory) = 0;
   virtual ResetKind kind() const = 0;
 };
 

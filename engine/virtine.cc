@@ -62,8 +62,12 @@ absl::Status Virtine::allocate_memory(uint64_t bytes) {
         WASP_MAX_LONG_MODE_MEMORY, bytes));
   }
   bytes = std::max(bytes, kMinimumMemory);
-  ASSIGN_OR_RETURN(const KvmSystem* kvm, KvmSystem::Get());
   ASSIGN_OR_RETURN(GuestMemory memory, GuestMemory::Allocate(bytes));
+  return CreateMachine(std::move(memory));
+}
+
+absl::Status Virtine::CreateMachine(GuestMemory memory) {
+  ASSIGN_OR_RETURN(const KvmSystem* kvm, KvmSystem::Get());
   ASSIGN_OR_RETURN(std::unique_ptr<Vm> vm, Vm::Create(*kvm));
   RETURN_IF_ERROR(vm->MapMemory(0, 0, memory.host_base(), memory.size()));
   ASSIGN_OR_RETURN(std::unique_ptr<Vcpu> vcpu, Vcpu::Create(*vm, 0));
@@ -152,6 +156,7 @@ absl::Status Virtine::LoadAt(absl::Span<const uint8_t> bytes, uint64_t address,
   ASSIGN_OR_RETURN(memory_reset_, MakeResetStrategy(options_.reset, *vm_, 0,
                                                     memory_, writable_));
   has_snapshot_ = false;
+  request_area_.reset();
   loaded_ = true;
   RETURN_IF_ERROR(Capture(boot));
   return ResetCpu(/*full=*/true);  // memory is as just captured
@@ -165,7 +170,16 @@ absl::Status Virtine::Capture(const CpuState& cpu) {
     x86::WriteRestorePage(memory_, cpu.regs.rip, cpu.fxsave());
     restore_cpu_.regs.rip = x86::kRestoreTrampoline;
   }
-  return memory_reset_->Capture(memory_);
+  return CaptureMemory();
+}
+
+absl::Status Virtine::CaptureMemory() {
+  snapshot_image_.reset();
+  // A virtine that runs once never returns to anything.
+  if (memory_reset_->kind() != ResetKind::kNone) {
+    ASSIGN_OR_RETURN(snapshot_image_, SnapshotImage::Create(memory_));
+  }
+  return memory_reset_->Capture(memory_, snapshot_image_);
 }
 
 absl::Status Virtine::Restore(bool full) {
@@ -187,6 +201,7 @@ absl::Status Virtine::ResetCpu(bool full) {
   __atomic_store_n(&vcpu_->run().immediate_exit, 0, __ATOMIC_SEQ_CST);
   poisoned_ = false;
   clean_exit_ = true;
+  phase_ = Phase::kFresh;
   return absl::OkStatus();
 }
 
@@ -211,6 +226,9 @@ absl::StatusOr<Exit> Virtine::run(absl::Time deadline) {
   // Only the ABI's ports leave the vCPU at CPL3 with nothing pending.
   clean_exit_ = exit.ok() && (exit->reason == ExitReason::Exited ||
                               exit->reason == ExitReason::Hypercall);
+  phase_ = exit.ok() && exit->reason == ExitReason::Hypercall
+               ? Phase::kAtHypercall
+               : Phase::kStopped;
   return exit;
 }
 
@@ -361,7 +379,7 @@ std::optional<HypercallResult> Virtine::HandleBuiltin(const Hypercall& call) {
 HypercallResult Virtine::CopyConfig(const Hypercall& call) {
   const std::vector<uint8_t>& config = *options_.config;
   uint64_t length = std::min<uint64_t>(call.args[1], config.size());
-  auto buffer = memory_.Translate(call.args[0], length);
+  auto buffer = memory_.TranslateForWrite(call.args[0], length);
   if (!buffer.ok()) return HypercallResult::Error(WASP_EFAULT);
   std::copy(config.begin(), config.begin() + length, buffer->begin());
   return HypercallResult::Return(static_cast<int64_t>(config.size()));
@@ -370,10 +388,17 @@ HypercallResult Virtine::CopyConfig(const Hypercall& call) {
 // Captures the virtine right after this hypercall returns 0, then delivers
 // the current call's argument, which must not be part of the snapshot.
 HypercallResult Virtine::TakeSnapshot(const Hypercall& call) {
-  uint64_t area = call.args[0];
+  const uint64_t area = call.args[0];
+  const uint64_t requests = call.args[1];
+  if (requests != 0 &&
+      (requests % alignof(wasp_request_area) != 0 ||
+       !InWritableRegion(requests, sizeof(wasp_request_area)))) {
+    return HypercallResult::Error(WASP_EFAULT);
+  }
   if (area != 0 && !call_.SetArea(area, writable_.start, writable_.end)) {
     return HypercallResult::Error(WASP_EFAULT);
   }
+  if (requests != 0) request_area_ = requests;
   if (options_.snapshots) {
     absl::StatusOr<CpuState> cpu = CaptureCpu(*vcpu_);
     if (!cpu.ok()) return HypercallResult::Fault();
@@ -382,9 +407,13 @@ HypercallResult Virtine::TakeSnapshot(const Hypercall& call) {
     has_snapshot_ = true;
     ++stats_.snapshots;
   }
-  CallChannel::Range written = call_.DeliverArgument(memory_);
-  memory_reset_->NoteHostWrite(written.address, written.length);
+  call_.DeliverArgument(memory_);
   return HypercallResult::Return(0);
+}
+
+bool Virtine::InWritableRegion(uint64_t address, uint64_t size) const {
+  return address >= writable_.start && address <= writable_.end &&
+         writable_.end - address >= size;
 }
 
 // The stub's interrupt frame is on the exception stack: [error code,] RIP,
@@ -448,8 +477,7 @@ absl::StatusOr<CallResult> Virtine::call(absl::Span<const uint8_t> arg,
                                          absl::Time deadline) {
   RETURN_IF_ERROR(CheckReady());
   RETURN_IF_ERROR(call_.SetArgument(arg));
-  CallChannel::Range written = call_.DeliverArgument(memory_);
-  memory_reset_->NoteHostWrite(written.address, written.length);
+  call_.DeliverArgument(memory_);
   ASSIGN_OR_RETURN(Exit exit, run(deadline));
   CallResult result{.exit = exit};
   if (exit.reason == ExitReason::Exited) {
@@ -469,36 +497,8 @@ absl::StatusOr<Exit> Virtine::start_call(size_t length, absl::Time deadline) {
     return absl::FailedPreconditionError(
         "start_call() with an argument on a virtine without a call area");
   }
-  if (call_.area()) {
-    CallChannel::Range written = call_.CommitArgument(memory_, length);
-    memory_reset_->NoteHostWrite(written.address, written.length);
-  }
+  if (call_.area()) call_.CommitArgument(memory_, length);
   return run(deadline);
-}
-
-absl::StatusOr<std::unique_ptr<Virtine>> Virtine::clone() const {
-  RETURN_IF_ERROR(CheckReady());
-  if (memory_reset_->kind() == ResetKind::kNone) {
-    return absl::FailedPreconditionError(
-        "clone() of a virtine made to run once (ResetKind::kNone)");
-  }
-  auto copy = std::make_unique<Virtine>(options_);
-  RETURN_IF_ERROR(copy->allocate_memory(memory_.size()));
-  // Everything, the read-only image and the restore page included; the
-  // writable region as of the snapshot.
-  std::memcpy(copy->memory_.host_base(), memory_.host_base(), memory_.size());
-  memory_reset_->CopyCaptured(copy->memory_);
-  copy->writable_ = writable_;
-  ASSIGN_OR_RETURN(copy->memory_reset_,
-                   MakeResetStrategy(options_.reset, *copy->vm_, 0,
-                                     copy->memory_, writable_));
-  RETURN_IF_ERROR(copy->memory_reset_->Capture(copy->memory_));
-  copy->restore_cpu_ = restore_cpu_;
-  copy->call_ = call_;
-  copy->has_snapshot_ = has_snapshot_;
-  copy->loaded_ = true;
-  RETURN_IF_ERROR(copy->ResetCpu(/*full=*/true));
-  return copy;
 }
 
 }  // namespace wasp

@@ -23,8 +23,10 @@
 #include "engine/image.h"
 #include "engine/kvm/vcpu.h"
 #include "engine/kvm/vm.h"
+#include "engine/parked_virtine.h"
 #include "engine/reset_strategy.h"
 #include "engine/snapshot.h"
+#include "engine/snapshot_image.h"
 
 namespace wasp {
 
@@ -120,20 +122,43 @@ class Virtine final {
   // (0 without a call area: the guest then receives its argument itself).
   absl::StatusOr<Exit> start_call(size_t length, absl::Time deadline);
 
-  // The host wrote guest memory itself (a socket receive into a guest
-  // buffer): reset() must restore that range too, whatever the strategy.
-  void note_host_write(uint64_t address, uint64_t length) {
-    memory_reset_->NoteHostWrite(address, length);
-  }
-
   // Back to the snapshot, or to the state right after load if the guest
   // took none: registers, CPU state and writable memory. Required after a
   // Fault or a long-mode Halted before running again.
   absl::Status reset();
 
   // A new virtine in this one's snapshot (or boot) state, without running
-  // its initialisation again.
+  // its initialisation again. Its memory maps the snapshot image
+  // copy-on-write: a page it never writes costs no memory of its own.
   absl::StatusOr<std::unique_ptr<Virtine>> clone() const;
+
+  // Hibernation. park() saves, for a virtine stopped at a hypercall (run()
+  // returned ExitReason::Hypercall), what it changed since its snapshot: its
+  // vCPU state and every page of writable memory that differs from the
+  // snapshot. The caller may then reset it (Cache::put) and use it for
+  // others. unpark() makes a virtine fresh from reset() or clone() of the
+  // same snapshot that parked virtine again: run() (after
+  // set_hypercall_result) continues where it stopped.
+  absl::StatusOr<ParkedVirtine> park() const;
+  absl::Status unpark(const ParkedVirtine& parked);
+
+  // Zero-copy output: the snapshot's own immutable copy of [address,
+  // address + length), if guest memory there still holds exactly those
+  // bytes (pages nobody wrote since the last reset are not even compared).
+  // The bytes stay valid after this virtine is reset, reused or destroyed,
+  // for as long as the snapshot image lives: hold snapshot_image() to be
+  // sure. FailedPrecondition if the guest or the host changed them.
+  absl::StatusOr<absl::Span<const uint8_t>> snapshot_bytes(
+      uint64_t address, uint64_t length) const;
+  // The memory reset() returns to, shared with every clone; nullptr for a
+  // virtine made to run once (ResetKind::kNone).
+  std::shared_ptr<const SnapshotImage> snapshot_image() const {
+    return snapshot_image_;
+  }
+
+  // The guest's struct wasp_request_area (WASP_HC_SNAPSHOT's second
+  // argument), if it registered one.
+  std::optional<uint64_t> request_area() const { return request_area_; }
 
   // The guest's general registers, read and written through kvm_run.
   const kvm_regs& regs() const { return vcpu_->regs(); }
@@ -153,11 +178,22 @@ class Virtine final {
   ResetKind reset_kind() const { return memory_reset_->kind(); }
 
  private:
+  // Where the vCPU stands, for park() and unpark().
+  enum class Phase {
+    kFresh,        // as load(), reset() or clone() left it: nothing ran since
+    kAtHypercall,  // stopped at a hypercall exit, resumable
+    kStopped,      // anything else
+  };
+
+  // The VM and its vCPU, with `memory` in slot 0.
+  absl::Status CreateMachine(GuestMemory memory);
   absl::Status CheckReady() const;
   absl::Status LoadAt(absl::Span<const uint8_t> bytes, uint64_t address,
                       uint64_t entry, uint64_t read_only_size);
   // Makes the current state the one reset() returns to.
   absl::Status Capture(const CpuState& cpu);
+  // Memory's part: a new snapshot image (none for ResetKind::kNone).
+  absl::Status CaptureMemory();
   // Memory and CPU back to the captured state.
   absl::Status Restore(bool full);
   // CPU only; `full`: every register by ioctl, not just what a clean exit
@@ -170,6 +206,9 @@ class Virtine final {
   bool IsBuiltin(uint64_t number) const;
   std::optional<HypercallResult> HandleBuiltin(const Hypercall& call);
   HypercallResult TakeSnapshot(const Hypercall& call);
+  bool InWritableRegion(uint64_t address, uint64_t size) const;
+  // Fresh, and no host write into the writable region since.
+  bool Pristine() const;
   HypercallResult CopyConfig(const Hypercall& call);
   Exit DecodeException(uint8_t vector);
   Exit Poison(Exit exit);
@@ -190,10 +229,13 @@ class Virtine final {
   bool clean_exit_ = true;
   bool stop_at_snapshot_ = false;
   bool has_snapshot_ = false;
+  Phase phase_ = Phase::kFresh;
   WritableRegion writable_;
   CpuState restore_cpu_;  // with RIP at the restore trampoline in long mode
+  std::shared_ptr<const SnapshotImage> snapshot_image_;
   std::unique_ptr<ResetStrategy> memory_reset_;
   CallChannel call_;
+  std::optional<uint64_t> request_area_;
   VirtineStats stats_;
 };
 

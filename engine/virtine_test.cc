@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,6 +22,7 @@
 #include "tests/guests/real_mode_exit_image.h"
 #include "tests/guests/real_mode_halt_image.h"
 #include "tests/guests/real_mode_hypercall_image.h"
+#include "tests/guests/snapshot_request_area_image.h"
 #include "tests/guests/syscall_image.h"
 #include "tests/guests/unknown_port_image.h"
 #include "tests/guests/write_code_image.h"
@@ -274,7 +277,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(VirtineTest, TripleFaultIsReportedAndTheVcpuRecovers) {
   auto virtine = Boot(images::invalid_opcode());
   ASSERT_NE(virtine, nullptr);
-  auto idt = virtine->memory().Translate(0x1000, 0x1000);
+  auto idt = virtine->memory().TranslateForWrite(0x1000, 0x1000);
   ASSERT_TRUE(idt.ok());
   std::fill(idt->begin() + 0x200, idt->begin() + 0x400, 0);
   for (int i = 0; i < 2; ++i) {
@@ -442,6 +445,69 @@ TEST_F(VirtineTest, UpstreamStyleLoadFromFile) {
   auto res = virtine.run();
   EXPECT_TRUE(res == ExitReason::Exited);
   EXPECT_EQ(res->exit_code, 42);
+}
+
+// snapshot_request_area reads WASP_HC_SNAPSHOT's second argument here.
+constexpr uint64_t kRequestsArgument = 0x8100;
+// Its code page is read-only: writable memory starts on the next page.
+constexpr uint64_t kFirstWritable = 0x9000;
+
+std::unique_ptr<Virtine> SnapshotWithRequestArea(uint64_t address) {
+  Image image = images::snapshot_request_area();
+  image.read_only_size = 0x1000;
+  auto virtine = Virtine::Create(kMemory);
+  EXPECT_TRUE(virtine.ok()) << virtine.status();
+  if (!virtine.ok()) return nullptr;
+  EXPECT_TRUE((*virtine)->load(image).ok());
+  uint8_t bytes[8];
+  std::memcpy(bytes, &address, sizeof address);
+  EXPECT_TRUE((*virtine)->memory().Write(kRequestsArgument, bytes).ok());
+  return std::move(*virtine);
+}
+
+// A request area is recorded only when all of it lies, 8-byte aligned, in
+// memory the guest may write; anything else gets -WASP_EFAULT, as a bad
+// call area does, and no snapshot.
+TEST_F(VirtineTest, SnapshotRecordsOnlyAValidRequestArea) {
+  constexpr uint64_t kSize = sizeof(wasp_request_area);
+  struct Case {
+    uint64_t address;
+    int64_t result;
+  } cases[] = {
+      {0, 0},                             // none
+      {kFirstWritable, 0},                // the first place it may be
+      {kMemory - kSize, 0},               // the last place it fits
+      {kFirstWritable + 4, -WASP_EFAULT},  // misaligned
+      {0x8008, -WASP_EFAULT},              // in the read-only code page
+      {0x1000, -WASP_EFAULT},              // in the system area
+      {kMemory - kSize + 8, -WASP_EFAULT},  // runs past the end of memory
+      {kMemory, -WASP_EFAULT},
+      {~uint64_t{7}, -WASP_EFAULT},  // wraps around
+  };
+  for (const Case& c : cases) {
+    auto virtine = SnapshotWithRequestArea(c.address);
+    ASSERT_NE(virtine, nullptr);
+    Exit exit = RunExpecting(*virtine, ExitReason::Exited);
+    EXPECT_EQ(exit.exit_code, c.result) << std::hex << c.address;
+    if (c.result == 0 && c.address != 0) {
+      EXPECT_EQ(virtine->request_area(), c.address);
+    } else {
+      EXPECT_EQ(virtine->request_area(), std::nullopt) << std::hex << c.address;
+    }
+    EXPECT_EQ(virtine->has_snapshot(), c.result == 0) << std::hex << c.address;
+  }
+}
+
+TEST_F(VirtineTest, ClonesKeepTheRequestArea) {
+  auto virtine = SnapshotWithRequestArea(kFirstWritable + 64);
+  ASSERT_NE(virtine, nullptr);
+  EXPECT_EQ(RunExpecting(*virtine, ExitReason::Exited).exit_code, 0);
+  auto clone = virtine->clone();
+  ASSERT_TRUE(clone.ok()) << clone.status();
+  EXPECT_EQ((*clone)->request_area(), kFirstWritable + 64);
+  // A new image is a new guest: it registers its own.
+  ASSERT_TRUE(virtine->load(images::exit_code()).ok());
+  EXPECT_EQ(virtine->request_area(), std::nullopt);
 }
 
 TEST_F(VirtineTest, ClearErrorsForMisuse) {

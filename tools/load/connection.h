@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -48,13 +49,17 @@ class InFlightQueue {
 
 struct Connection {
   static constexpr size_t kReceiveBufferBytes = 16 * 1024;
-  enum class State { kIdle, kConnecting, kOpen, kClosing };
+  // kQueued: waiting for its turn to connect (see connect_queue.h); a
+  // kConnecting connection holds one of the connects in flight.
+  enum class State { kIdle, kQueued, kConnecting, kOpen, kClosing };
 
+  // The buffer is left uninitialised: pages are touched only as responses
+  // fill them, which matters with 10,000 connections.
   Connection(int index, size_t capacity, bool head_requests)
       : index(index),
         requests(capacity),
         parser(head_requests),
-        buffer(kReceiveBufferBytes) {}
+        buffer(std::make_unique_for_overwrite<char[]>(kReceiveBufferBytes)) {}
 
   const int index;
   uint32_t generation = 0;  // bumped when the socket closes
@@ -70,10 +75,10 @@ struct Connection {
   HttpResponseParser parser;
   uint64_t echo_received = 0;  // bytes of the oldest echo request
   std::optional<Pacer> pacer;  // open loop only
+  bool ever_connected = false;
   int64_t connect_started_ns = 0;
   int64_t retry_at_ns = 0;  // after a failed connect
-  int64_t wake_ns = 0;      // when its pending wake-up is due; 0: none
-  std::vector<char> buffer;
+  std::unique_ptr<char[]> buffer;
 };
 
 }  // namespace wasp::load

@@ -1,19 +1,13 @@
 // wasp-load against a real wasp-server (virtines, so /dev/kvm is needed):
 // HTTP and echo, closed and open loop, and the errors it must report.
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <memory>
-#include <sstream>
 #include <string>
-#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -22,45 +16,17 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "tests/testing/kvm.h"
-
-extern char** environ;
+#include "tools/load/testing/load_process.h"
 
 namespace wasp::load {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-std::string TempPath(absl::string_view what) {
-  static int counter = 0;
-  return absl::StrCat(::testing::TempDir(), "/", what, "-", getpid(), "-",
-                      counter++);
-}
-
-// Starts `args` with stdout and stderr in files; -1 if it did not start.
-pid_t Spawn(std::vector<std::string> args, const std::string& out,
-            const std::string& err) {
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = -1;
-  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) !=
-      0) {
-    pid = -1;
-  }
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
-}
+using ::wasp::load::testing::JsonNumber;
+using ::wasp::load::testing::LoadResult;
+using ::wasp::load::testing::ReadFile;
+using ::wasp::load::testing::RunLoad;
+using ::wasp::load::testing::Spawn;
+using ::wasp::load::testing::TempPath;
 
 // wasp-server with its stderr in a file; port() is 0 if it did not start.
 class ServerProcess {
@@ -99,56 +65,6 @@ class ServerProcess {
   int port_ = 0;
 };
 
-struct LoadResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs wasp-load to its end (or kills it after 30 s).
-LoadResult RunLoad(std::vector<std::string> flags) {
-  std::vector<std::string> args = {"tools/load/wasp-load"};
-  args.insert(args.end(), flags.begin(), flags.end());
-  std::string out = TempPath("load-out"), err = TempPath("load-err");
-  LoadResult result;
-  pid_t pid = Spawn(args, out, err);
-  if (pid < 0) return result;
-  int status = 0;
-  for (int i = 0; i < 600; ++i) {
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      break;
-    }
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  if (result.exit_code == -1) {
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
-  }
-  result.out = ReadFile(out);
-  result.err = ReadFile(err);
-  return result;
-}
-
-// The number after `"key":` in `json`, searched from the first `"scope":`
-// when a scope is given; -1 if absent.
-double JsonNumber(const std::string& json, const std::string& key,
-                  const std::string& scope = "") {
-  size_t from = 0;
-  if (!scope.empty()) {
-    from = json.find(absl::StrCat("\"", scope, "\":"));
-    if (from == std::string::npos) return -1;
-  }
-  std::string needle = absl::StrCat("\"", key, "\":");
-  size_t at = json.find(needle, from);
-  if (at == std::string::npos) return -1;
-  at += needle.size();
-  size_t end = json.find_first_of(",}", at);
-  double value;
-  if (!absl::SimpleAtod(json.substr(at, end - at), &value)) return -1;
-  return value;
-}
-
 // The invariant every run keeps, plus what a clean run shows.
 void ExpectCleanRun(const LoadResult& run) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -161,6 +77,7 @@ void ExpectCleanRun(const LoadResult& run) {
   double errors = JsonNumber(json, "total", "errors");
   EXPECT_GT(requests, 0) << json;
   EXPECT_EQ(errors, 0) << json;
+  EXPECT_EQ(JsonNumber(json, "total", "connection_errors"), 0) << json;
   EXPECT_EQ(sent, answered + errors) << json;
   EXPECT_GT(JsonNumber(json, "requests_per_sec"), 0) << json;
   EXPECT_GT(JsonNumber(json, "bytes_per_sec"), 0) << json;
@@ -267,6 +184,8 @@ TEST(LoadErrorsTest, ConnectErrorsKeepTheInvariant) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   double sent = JsonNumber(run.out, "sent");
   EXPECT_GT(JsonNumber(run.out, "connect", "errors"), 0) << run.out;
+  EXPECT_GT(JsonNumber(run.out, "connect_refused", "connection_errors"), 0)
+      << run.out;
   EXPECT_EQ(JsonNumber(run.out, "answered"), 0) << run.out;
   EXPECT_EQ(sent, JsonNumber(run.out, "total", "errors")) << run.out;
 }
@@ -291,6 +210,8 @@ TEST(LoadErrorsTest, SilentServersTimeOut) {
   close(listener);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_GT(JsonNumber(run.out, "timeout", "errors"), 0) << run.out;
+  EXPECT_GT(JsonNumber(run.out, "read_timeout", "connection_errors"), 0)
+      << run.out;
   EXPECT_EQ(JsonNumber(run.out, "answered"), 0) << run.out;
   EXPECT_EQ(JsonNumber(run.out, "sent"), JsonNumber(run.out, "total", "errors"))
       << run.out;

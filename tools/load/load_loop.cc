@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "engine/status_macros.h"
@@ -25,12 +26,16 @@ int64_t MonotonicNowNs() {
 namespace {
 
 constexpr int64_t kConnectRetryNs = 10'000'000;
-constexpr int64_t kTimeoutCheckNs = 10'000'000;
+constexpr int64_t kMaxWaitNs = 100'000'000;
 constexpr int64_t kCloseWaitNs = 1'000'000'000;
 
 }  // namespace
 
-LoadLoop::LoadLoop(LoadPlan plan) : plan_(std::move(plan)) {}
+LoadLoop::LoadLoop(LoadPlan plan)
+    : plan_(std::move(plan)),
+      connect_queue_(std::max(plan_.max_connecting, 1)),
+      wakes_(plan_.connections),
+      deadlines_(plan_.connections) {}
 LoadLoop::~LoadLoop() = default;
 
 absl::StatusOr<std::unique_ptr<LoadLoop>> LoadLoop::Create(LoadPlan plan) {
@@ -47,11 +52,18 @@ absl::StatusOr<std::unique_ptr<LoadLoop>> LoadLoop::Create(LoadPlan plan) {
   const LoadPlan& p = loop->plan_;
   int depth = p.keepalive ? std::max(p.pipeline, 1) : 1;
   for (int i = 0; i < depth; ++i) loop->batch_ += p.request;
-  unsigned entries = 64;
-  while (entries < 4096 && entries < static_cast<unsigned>(p.connections) * 4) {
-    entries *= 2;
+  unsigned sq_entries = 64;
+  while (sq_entries < 4096 &&
+         sq_entries < static_cast<unsigned>(p.connections) * 2) {
+    sq_entries *= 2;
   }
-  ASSIGN_OR_RETURN(loop->ring_, ClientRing::Create(entries));
+  // A connection has at most three operations in the ring at once (send,
+  // receive, cancel), so their completions always fit.
+  uint64_t cq_entries = std::max<uint64_t>(
+      2 * sq_entries, 4 * static_cast<uint64_t>(p.connections));
+  ASSIGN_OR_RETURN(
+      loop->ring_,
+      ClientRing::Create(sq_entries, std::min<uint64_t>(cq_entries, 1u << 20)));
   for (int i = 0; i < p.connections; ++i) {
     auto c = std::make_unique<Connection>(i, depth, p.head_requests);
     if (p.rate > 0) {
@@ -89,15 +101,20 @@ void LoadLoop::Issue(Connection& c) {
     bool counted = intended >= plan_.measure_start_ns;
     c.requests.push({intended, now_ns_, counted});
     ++c.unsent;
+    ++requests_in_flight_;
     if (counted) {
       ++stats_.sent;
       ++counted_issued_;
     }
   }
+  ArmDeadline(c);
 }
 
 void LoadLoop::Pump(Connection& c) {
-  if (c.state == Connection::State::kClosing) return;
+  if (c.state == Connection::State::kClosing ||
+      c.state == Connection::State::kQueued) {
+    return;
+  }
   if (c.retry_at_ns > now_ns_) {
     Wake(c, c.retry_at_ns);
     return;
@@ -124,10 +141,33 @@ void LoadLoop::Pump(Connection& c) {
 }
 
 void LoadLoop::StartConnect(Connection& c) {
+  if (!connect_queue_.MayStart()) {
+    c.state = Connection::State::kQueued;
+    connect_queue_.Wait({c.index, c.generation});
+    return;
+  }
+  Connect(c);
+}
+
+void LoadLoop::StartWaitingConnects() {
+  while (std::optional<ConnectQueue::Waiter> next = connect_queue_.Next()) {
+    Connection& c = *connections_[next->index];
+    if (c.state != Connection::State::kQueued ||
+        c.generation != next->generation) {
+      continue;  // it closed meanwhile
+    }
+    c.state = Connection::State::kIdle;
+    if (stopping_ && c.requests.size() == 0) continue;  // not needed now
+    Connect(c);
+  }
+}
+
+void LoadLoop::Connect(Connection& c) {
   int fd =
       socket(plan_.address.storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {
-    ConnectFailed(c);
+    int err = errno;
+    ConnectFailed(c, ConnectErrorFor(err), err);
     return;
   }
   c.fd.reset(fd);
@@ -139,6 +179,9 @@ void LoadLoop::StartConnect(Connection& c) {
   c.state = Connection::State::kConnecting;
   c.connect_started_ns = now_ns_;
   ++c.pending_ops;
+  ++ops_in_ring_;
+  connect_queue_.Started();
+  ArmDeadline(c);
 }
 
 void LoadLoop::StartSend(Connection& c) {
@@ -153,16 +196,19 @@ void LoadLoop::StartSend(Connection& c) {
   io_uring_sqe_set_data64(sqe, UserData(Op::kSend, c));
   c.send_pending = true;
   ++c.pending_ops;
+  ++ops_in_ring_;
 }
 
 void LoadLoop::StartRecv(Connection& c) {
   io_uring_sqe* sqe = ring_->Sqe();
-  io_uring_prep_recv(sqe, c.fd.get(), c.buffer.data(), c.buffer.size(), 0);
+  io_uring_prep_recv(sqe, c.fd.get(), c.buffer.get(),
+                     Connection::kReceiveBufferBytes, 0);
   // The response is rarely there yet: wait for it rather than try first.
   sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
   io_uring_sqe_set_data64(sqe, UserData(Op::kRecv, c));
   c.recv_pending = true;
   ++c.pending_ops;
+  ++ops_in_ring_;
 }
 
 void LoadLoop::OnCompletion(const io_uring_cqe& cqe) {
@@ -173,6 +219,7 @@ void LoadLoop::OnCompletion(const io_uring_cqe& cqe) {
   Connection& c = *connections_[index];
   if (generation != (c.generation & 0xffffff)) return;  // an older socket
   --c.pending_ops;
+  --ops_in_ring_;
   if (op == Op::kSend) c.send_pending = false;
   if (op == Op::kRecv) c.recv_pending = false;
   if (c.state == Connection::State::kClosing) {
@@ -195,15 +242,25 @@ void LoadLoop::OnCompletion(const io_uring_cqe& cqe) {
 }
 
 void LoadLoop::OnConnect(Connection& c, int res) {
+  connect_queue_.Done();
+  c.state = Connection::State::kIdle;  // its slot is given back
   if (res < 0) {
-    ConnectFailed(c);
+    ConnectFailed(c, ConnectErrorFor(-res), -res);
     return;
   }
   c.state = Connection::State::kOpen;
+  ++stats_.connects;
+  if (!c.ever_connected) {
+    c.ever_connected = true;
+    ++stats_.connected;
+  }
+  stats_.peak_open = std::max(stats_.peak_open, ++open_);
+  ArmDeadline(c);  // requests issued before the connect time out sooner
   Pump(c);
 }
 
-void LoadLoop::ConnectFailed(Connection& c) {
+void LoadLoop::ConnectFailed(Connection& c, ConnectionError why, int err) {
+  CountConnectionError(why, err);
   c.retry_at_ns = now_ns_ + kConnectRetryNs;  // before Fail pumps again
   // The requests this connection would send now cannot go out.
   Issue(c);
@@ -212,6 +269,7 @@ void LoadLoop::ConnectFailed(Connection& c) {
 
 void LoadLoop::OnSend(Connection& c, int res) {
   if (res < 0) {
+    CountConnectionError(TransferErrorFor(-res), -res);
     Fail(c, ErrorKind::kReset);
     return;
   }
@@ -227,6 +285,7 @@ void LoadLoop::OnSend(Connection& c, int res) {
 
 void LoadLoop::OnRecv(Connection& c, int res) {
   if (res < 0) {
+    CountConnectionError(TransferErrorFor(-res), -res);
     Fail(c, ErrorKind::kReset);
     return;
   }
@@ -236,7 +295,7 @@ void LoadLoop::OnRecv(Connection& c, int res) {
   }
   if (now_ns_ >= plan_.measure_start_ns) stats_.bytes_received += res;
   if (plan_.protocol == Protocol::kHttp) {
-    OnHttpBytes(c, c.buffer.data(), static_cast<size_t>(res));
+    OnHttpBytes(c, c.buffer.get(), static_cast<size_t>(res));
   } else {
     OnEchoBytes(c, static_cast<size_t>(res));
   }
@@ -266,6 +325,9 @@ void LoadLoop::OnHttpBytes(Connection& c, const char* data, size_t size) {
     Complete(c, c.parser.response().status);
     if (!c.parser.response().keep_alive) {
       // The server closes: what else is in flight will not be answered.
+      if (c.requests.size() > 0) {
+        CountConnectionError(ConnectionError::kClosed, 0);
+      }
       Fail(c, ErrorKind::kShortRead);
       return;
     }
@@ -291,11 +353,13 @@ void LoadLoop::OnEndOfStream(Connection& c) {
       Complete(c, c.parser.response().status);
     }
   }
+  if (c.requests.size() > 0) CountConnectionError(ConnectionError::kClosed, 0);
   Fail(c, ErrorKind::kShortRead);
 }
 
 void LoadLoop::Complete(Connection& c, int status) {
   InFlight request = c.requests.pop();
+  --requests_in_flight_;
   if (!request.counted) return;
   stats_.last_done_ns = now_ns_;
   ++stats_.status_classes[status >= 100 && status < 600 ? status / 100 : 0];
@@ -309,6 +373,7 @@ void LoadLoop::Complete(Connection& c, int status) {
 
 void LoadLoop::Fail(Connection& c, ErrorKind kind) {
   while (c.requests.size() > 0) {
+    --requests_in_flight_;
     if (c.requests.pop().counted) {
       ++stats_.error(kind);
       stats_.last_done_ns = now_ns_;
@@ -319,7 +384,14 @@ void LoadLoop::Fail(Connection& c, ErrorKind kind) {
   Close(c);
 }
 
+void LoadLoop::CountConnectionError(ConnectionError why, int err) {
+  ++stats_.connection_error(why);
+  if (why == ConnectionError::kOther) stats_.last_other_errno = err;
+}
+
 void LoadLoop::Close(Connection& c) {
+  if (c.state == Connection::State::kOpen) --open_;
+  if (c.state == Connection::State::kConnecting) connect_queue_.Done();
   c.parser = HttpResponseParser(plan_.head_requests);
   c.echo_received = 0;
   if (c.pending_ops == 0) {
@@ -343,47 +415,61 @@ void LoadLoop::OnClosed(Connection& c) {
 }
 
 void LoadLoop::Wake(Connection& c, int64_t at_ns) {
-  if (c.wake_ns != 0 && c.wake_ns <= at_ns) return;
-  c.wake_ns = at_ns;
-  wakes_.push({at_ns, c.index});
+  wakes_.Set(c.index, at_ns);
 }
 
 void LoadLoop::RunDueWakes() {
-  while (!wakes_.empty() && wakes_.top().first <= now_ns_) {
-    auto [at, index] = wakes_.top();
-    wakes_.pop();
-    Connection& c = *connections_[index];
-    if (c.wake_ns != at) continue;  // superseded by an earlier one
-    c.wake_ns = 0;
-    Pump(c);
+  while (std::optional<int> index = wakes_.PopDue(now_ns_)) {
+    Pump(*connections_[*index]);
   }
 }
 
-void LoadLoop::CheckTimeouts() {
-  if (now_ns_ < next_timeout_check_ns_) return;
-  next_timeout_check_ns_ = now_ns_ + kTimeoutCheckNs;
-  for (auto& c : connections_) {
-    if (c->state == Connection::State::kConnecting &&
-        now_ns_ - c->connect_started_ns >= plan_.timeout_ns) {
-      ConnectFailed(*c);
-    } else if (c->requests.size() > 0 &&
-               now_ns_ - c->requests.front().issued_ns >= plan_.timeout_ns) {
-      Fail(*c, ErrorKind::kTimeout);
+int64_t LoadLoop::DeadlineNs(const Connection& c) const {
+  switch (c.state) {
+    case Connection::State::kConnecting:
+      return c.connect_started_ns + plan_.timeout_ns;
+    case Connection::State::kClosing:
+      return 0;
+    default:
+      return c.requests.size() > 0
+                 ? c.requests.front().issued_ns + plan_.timeout_ns
+                 : 0;
+  }
+}
+
+void LoadLoop::ArmDeadline(Connection& c) {
+  // An earlier check, if set, stays: it re-arms for what is due then.
+  if (int64_t at = DeadlineNs(c); at != 0) deadlines_.Set(c.index, at);
+}
+
+void LoadLoop::RunDueDeadlines() {
+  while (std::optional<int> index = deadlines_.PopDue(now_ns_)) {
+    Connection& c = *connections_[*index];
+    int64_t due = DeadlineNs(c);
+    if (due != 0 && due <= now_ns_) {
+      if (c.state == Connection::State::kConnecting ||
+          c.state == Connection::State::kQueued) {
+        ConnectFailed(c, ConnectionError::kConnectTimeout, ETIMEDOUT);
+      } else {
+        CountConnectionError(ConnectionError::kReadTimeout, ETIMEDOUT);
+        Fail(c, ErrorKind::kTimeout);
+      }
     }
+    ArmDeadline(c);
   }
 }
 
 bool LoadLoop::Finished() const {
-  if (!stopping_) return false;
-  for (const auto& c : connections_) {
-    if (c->requests.size() > 0) return false;
-  }
-  return true;
+  return stopping_ && requests_in_flight_ == 0;
 }
 
 int64_t LoadLoop::NextDeadlineNs() const {
-  int64_t next = next_timeout_check_ns_;
-  if (!wakes_.empty()) next = std::min(next, wakes_.top().first);
+  int64_t next = now_ns_ + kMaxWaitNs;
+  for (const ConnectionTimers* timers : {&wakes_, &deadlines_}) {
+    if (std::optional<int64_t> at = timers->NextNs()) {
+      next = std::min(next, *at);
+    }
+  }
   if (!stopping_ && plan_.end_ns != 0) next = std::min(next, plan_.end_ns);
   return next;
 }
@@ -396,7 +482,6 @@ absl::Status LoadLoop::Run() {
          EINTR) {
   }
   now_ns_ = MonotonicNowNs();
-  next_timeout_check_ns_ = now_ns_ + kTimeoutCheckNs;
   for (auto& c : connections_) Pump(*c);
   while (!Finished()) {
     RETURN_IF_ERROR(ring_->SubmitAndWait(NextDeadlineNs() - now_ns_));
@@ -405,7 +490,8 @@ absl::Status LoadLoop::Run() {
         [this](const io_uring_cqe& cqe) { OnCompletion(cqe); });
     if (plan_.end_ns != 0 && now_ns_ >= plan_.end_ns) stopping_ = true;
     RunDueWakes();
-    CheckTimeouts();
+    RunDueDeadlines();
+    StartWaitingConnects();
     answered_so_far_.store(stats_.answered, std::memory_order_relaxed);
     errors_so_far_.store(stats_.error_total(), std::memory_order_relaxed);
   }
@@ -427,11 +513,7 @@ absl::Status LoadLoop::CloseAll() {
     if (c->state != Connection::State::kClosing && c->fd.valid()) Close(*c);
   }
   int64_t give_up = now_ns_ + kCloseWaitNs;
-  auto busy = [this] {
-    return std::any_of(connections_.begin(), connections_.end(),
-                       [](const auto& c) { return c->pending_ops > 0; });
-  };
-  while (busy() && now_ns_ < give_up) {
+  while (ops_in_ring_ > 0 && now_ns_ < give_up) {
     RETURN_IF_ERROR(ring_->SubmitAndWait(give_up - now_ns_));
     now_ns_ = MonotonicNowNs();
     ring_->ForEachCompletion(

@@ -1,20 +1,23 @@
 // One load thread: its connections, driven by one io_uring, in a closed loop
 // (a connection sends its next request when a response completes) or an
 // open loop at a fixed rate (see pacer.h). The loop is: submit and wait,
-// handle the batch of completions, wake the connections whose time came.
+// handle the batch of completions, wake the connections whose time came,
+// fail those whose deadline passed, start the connects whose turn came.
+// Nothing in it scans every connection, so one thread drives 10,000+.
 #ifndef WASP_TOOLS_LOAD_LOAD_LOOP_H_
 #define WASP_TOOLS_LOAD_LOAD_LOOP_H_
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <queue>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "tools/load/client_ring.h"
+#include "tools/load/connect_queue.h"
+#include "tools/load/connection_timers.h"
 #include "tools/load/load_stats.h"
 #include "tools/load/target.h"
 
@@ -40,7 +43,8 @@ struct LoadPlan {
   int64_t end_ns = 0;            // no new requests after; 0: use `requests`
   uint64_t requests = 0;         // counted requests of this thread
   int64_t timeout_ns = 5'000'000'000;
-  int cpu = -1;  // pin the thread there; -1: do not pin
+  int max_connecting = 256;  // this thread's connects in flight at once
+  int cpu = -1;              // pin the thread there; -1: do not pin
 };
 
 struct Connection;
@@ -76,11 +80,14 @@ class LoadLoop final {
   // Issues what the schedule allows, then connects, sends or receives.
   void Pump(Connection& c);
   void Issue(Connection& c);
+  // Connects now, or queues the connection for its turn.
   void StartConnect(Connection& c);
+  void Connect(Connection& c);
+  void StartWaitingConnects();
   void StartSend(Connection& c);
   void StartRecv(Connection& c);
   void OnConnect(Connection& c, int res);
-  void ConnectFailed(Connection& c);
+  void ConnectFailed(Connection& c, ConnectionError why, int err);
   void OnSend(Connection& c, int res);
   void OnRecv(Connection& c, int res);
   void OnHttpBytes(Connection& c, const char* data, size_t size);
@@ -90,11 +97,15 @@ class LoadLoop final {
   void Complete(Connection& c, int status);
   // Every request in flight ends with `kind`; the connection closes.
   void Fail(Connection& c, ErrorKind kind);
+  void CountConnectionError(ConnectionError why, int err);
   void Close(Connection& c);
   void OnClosed(Connection& c);
   void Wake(Connection& c, int64_t at_ns);
   void RunDueWakes();
-  void CheckTimeouts();
+  // When the connect or the oldest request times out; 0: nothing to time.
+  int64_t DeadlineNs(const Connection& c) const;
+  void ArmDeadline(Connection& c);
+  void RunDueDeadlines();
   bool Finished() const;
   int64_t NextDeadlineNs() const;
   absl::Status CloseAll();
@@ -106,13 +117,14 @@ class LoadLoop final {
   // Declared after the connections, so that it goes first: its exit waits
   // for operations on their buffers.
   std::unique_ptr<ClientRing> ring_;
-  std::priority_queue<std::pair<int64_t, int>,
-                      std::vector<std::pair<int64_t, int>>,
-                      std::greater<std::pair<int64_t, int>>>
-      wakes_;
+  ConnectQueue connect_queue_;
+  ConnectionTimers wakes_;      // when to Pump a connection again
+  ConnectionTimers deadlines_;  // when its connect or request times out
   int64_t now_ns_ = 0;
-  int64_t next_timeout_check_ns_ = 0;
   uint64_t counted_issued_ = 0;
+  uint64_t requests_in_flight_ = 0;  // over every connection
+  uint64_t ops_in_ring_ = 0;         // connects, sends and receives
+  uint64_t open_ = 0;                // connections open now
   bool stopping_ = false;
   std::atomic<uint64_t> answered_so_far_{0};
   std::atomic<uint64_t> errors_so_far_{0};

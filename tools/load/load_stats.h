@@ -1,12 +1,14 @@
 // What one load thread measured, and how to add threads up. Every request
 // that is sent ends in exactly one outcome: answered (a complete 2xx
 // response, or the whole echo) or one error kind, so sent == answered +
-// errors once the run is over.
+// errors once the run is over. Connections are counted apart: how many
+// opened, and why those that failed ended.
 #ifndef WASP_TOOLS_LOAD_LOAD_STATS_H_
 #define WASP_TOOLS_LOAD_LOAD_STATS_H_
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdint>
 
 #include "absl/strings/string_view.h"
@@ -30,6 +32,47 @@ constexpr absl::string_view ErrorKindName(ErrorKind kind) {
   return kNames[static_cast<int>(kind)];
 }
 
+// Why a connection ended in an error. Counted once per connection, whatever
+// it had in flight, over the whole run (warmup included): connect storms
+// happen at the start.
+enum class ConnectionError {
+  kConnectRefused,  // ECONNREFUSED: nothing listens, or the backlog is full
+  kConnectTimeout,  // no connection within --timeout (or ETIMEDOUT)
+  kReset,           // ECONNRESET or EPIPE on a send or receive
+  kClosed,          // the server closed with requests still unanswered
+  kReadTimeout,     // no complete response within --timeout
+  kOther,           // any other errno (see last_other_errno)
+  kCount,
+};
+
+constexpr absl::string_view ConnectionErrorName(ConnectionError kind) {
+  constexpr absl::string_view kNames[] = {"connect_refused", "connect_timeout",
+                                          "reset",           "closed",
+                                          "read_timeout",    "other"};
+  return kNames[static_cast<int>(kind)];
+}
+
+// What a failed connect's errno says.
+constexpr ConnectionError ConnectErrorFor(int err) {
+  switch (err) {
+    case ECONNREFUSED:
+      return ConnectionError::kConnectRefused;
+    case ETIMEDOUT:
+      return ConnectionError::kConnectTimeout;
+    case ECONNRESET:
+      return ConnectionError::kReset;
+    default:
+      return ConnectionError::kOther;
+  }
+}
+
+// What a failed send's or receive's errno says. EPIPE: the peer reset the
+// connection after closing its side.
+constexpr ConnectionError TransferErrorFor(int err) {
+  return err == ECONNRESET || err == EPIPE ? ConnectionError::kReset
+                                           : ConnectionError::kOther;
+}
+
 struct LoadStats {
   uint64_t sent = 0;
   uint64_t answered = 0;
@@ -48,13 +91,21 @@ struct LoadStats {
   // When the last counted request ended (for --requests runs).
   int64_t last_done_ns = 0;
   LatencyHistogram latency;
+  // Connections that opened at least once, successful connects (reopens
+  // included), and the most open at once (a sum of each thread's peak).
+  uint64_t connected = 0;
+  uint64_t connects = 0;
+  uint64_t peak_open = 0;
+  std::array<uint64_t, static_cast<int>(ConnectionError::kCount)>
+      connection_errors = {};
+  int last_other_errno = 0;  // of the latest ConnectionError::kOther
 
-  uint64_t error_total() const {
-    uint64_t total = 0;
-    for (uint64_t count : errors) total += count;
-    return total;
-  }
+  uint64_t error_total() const { return Sum(errors); }
   uint64_t& error(ErrorKind kind) { return errors[static_cast<int>(kind)]; }
+  uint64_t connection_error_total() const { return Sum(connection_errors); }
+  uint64_t& connection_error(ConnectionError kind) {
+    return connection_errors[static_cast<int>(kind)];
+  }
 
   void Merge(const LoadStats& other) {
     sent += other.sent;
@@ -70,6 +121,21 @@ struct LoadStats {
     max_send_lag_ns = std::max(max_send_lag_ns, other.max_send_lag_ns);
     last_done_ns = std::max(last_done_ns, other.last_done_ns);
     latency.Merge(other.latency);
+    connected += other.connected;
+    connects += other.connects;
+    peak_open += other.peak_open;
+    for (size_t i = 0; i < connection_errors.size(); ++i) {
+      connection_errors[i] += other.connection_errors[i];
+    }
+    if (other.last_other_errno != 0) last_other_errno = other.last_other_errno;
+  }
+
+ private:
+  template <size_t N>
+  static uint64_t Sum(const std::array<uint64_t, N>& counts) {
+    uint64_t total = 0;
+    for (uint64_t count : counts) total += count;
+    return total;
   }
 };
 

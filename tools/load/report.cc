@@ -1,7 +1,9 @@
 #include "tools/load/report.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
+#include <cstring>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -39,15 +41,32 @@ std::string JsonString(absl::string_view text) {
   return out + "\"";
 }
 
-std::string JsonErrors(const LoadStats& stats) {
+// {"name":count,...,"total":N} over the kinds of an error enum.
+template <typename Kind, size_t N>
+std::string JsonCounts(const std::array<uint64_t, N>& counts,
+                       absl::string_view (*name)(Kind)) {
   std::vector<std::string> fields;
-  for (int i = 0; i < static_cast<int>(ErrorKind::kCount); ++i) {
-    fields.push_back(absl::StrFormat("\"%s\":%d",
-                                     ErrorKindName(static_cast<ErrorKind>(i)),
-                                     stats.errors[i]));
+  uint64_t total = 0;
+  for (size_t i = 0; i < N; ++i) {
+    fields.push_back(
+        absl::StrFormat("\"%s\":%d", name(static_cast<Kind>(i)), counts[i]));
+    total += counts[i];
   }
-  fields.push_back(absl::StrFormat("\"total\":%d", stats.error_total()));
+  fields.push_back(absl::StrFormat("\"total\":%d", total));
   return absl::StrCat("{", absl::StrJoin(fields, ","), "}");
+}
+
+// "3 (reset 3, closed 0, ...)" over the kinds of an error enum.
+template <typename Kind, size_t N>
+std::string TextCounts(const std::array<uint64_t, N>& counts,
+                       absl::string_view (*name)(Kind)) {
+  std::vector<std::string> kinds;
+  uint64_t total = 0;
+  for (size_t i = 0; i < N; ++i) {
+    kinds.push_back(absl::StrCat(name(static_cast<Kind>(i)), " ", counts[i]));
+    total += counts[i];
+  }
+  return absl::StrCat(total, " (", absl::StrJoin(kinds, ", "), ")");
 }
 
 std::string JsonLatency(const LatencyHistogram& latency) {
@@ -140,7 +159,12 @@ std::string JsonReport(const RunInfo& run, const LoadStats& stats) {
                       run.warmup_s),
       absl::StrFormat("\"requests\":%d,\"sent\":%d,\"answered\":%d,",
                       stats.answered, stats.sent, stats.answered),
-      "\"errors\":", JsonErrors(stats), ",\"status\":", JsonStatuses(stats),
+      "\"errors\":", JsonCounts(stats.errors, &ErrorKindName),
+      ",\"status\":", JsonStatuses(stats),
+      absl::StrFormat(",\"connected\":%d,\"connects\":%d,\"peak_open\":%d,",
+                      stats.connected, stats.connects, stats.peak_open),
+      "\"connection_errors\":",
+      JsonCounts(stats.connection_errors, &ConnectionErrorName),
       absl::StrFormat(",\"requests_per_sec\":%.3f,\"bytes_per_sec\":%.3f,"
                       "\"bytes_received\":%d,\"bytes_sent\":%d,",
                       PerSecond(stats.answered, seconds),
@@ -172,13 +196,18 @@ std::string TextReport(const RunInfo& run, const LoadStats& stats) {
                         FormatBytes(stats.bytes_received),
                         FormatBytes(PerSecond(stats.bytes_received, seconds)),
                         FormatBytes(stats.bytes_sent));
-  std::vector<std::string> kinds;
-  for (int i = 0; i < static_cast<int>(ErrorKind::kCount); ++i) {
-    kinds.push_back(absl::StrCat(ErrorKindName(static_cast<ErrorKind>(i)), " ",
-                                 stats.errors[i]));
-  }
-  absl::StrAppendFormat(&out, "  errors     %d (%s)\n", stats.error_total(),
-                        absl::StrJoin(kinds, ", "));
+  absl::StrAppendFormat(&out, "  errors     %s\n",
+                        TextCounts(stats.errors, &ErrorKindName));
+  absl::StrAppendFormat(
+      &out, "  connected  %d of %d connections, %d connects, %d open at most\n",
+      stats.connected, run.connections, stats.connects, stats.peak_open);
+  absl::StrAppendFormat(
+      &out, "  connection errors %s%s\n",
+      TextCounts(stats.connection_errors, &ConnectionErrorName),
+      stats.last_other_errno == 0
+          ? ""
+          : absl::StrCat("; the last other: ",
+                         std::strerror(stats.last_other_errno)));
   std::string latency = "  latency   ";
   for (const Percentile& p : kPercentiles) {
     absl::StrAppendFormat(

@@ -23,6 +23,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "tools/common/flag_names.h"
+#include "tools/load/fd_limit.h"
 #include "tools/load/load_loop.h"
 #include "tools/load/report.h"
 #include "tools/load/request.h"
@@ -55,7 +56,11 @@ ABSL_FLAG(bool, json, false, "print one JSON object on stdout");
 ABSL_FLAG(bool, allow_remote, false,
           "allow a target that is not a loopback address");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(5),
-          "per request: how long a response may take");
+          "per request: how long a response may take (and a connect)");
+ABSL_FLAG(int, max_connecting, 256,
+          "connects in flight at once, over all threads (SYN sent, no answer "
+          "yet); the others wait their turn. Keep it below the server's "
+          "listen backlog");
 
 namespace wasp::load {
 namespace {
@@ -93,6 +98,9 @@ absl::Status CheckFlags() {
   if (threads < 1) return absl::InvalidArgumentError("--threads must be >= 1");
   if (connections < threads) {
     return absl::InvalidArgumentError("--connections must be >= --threads");
+  }
+  if (absl::GetFlag(FLAGS_max_connecting) < threads) {
+    return absl::InvalidArgumentError("--max_connecting must be >= --threads");
   }
   if (absl::GetFlag(FLAGS_pipeline) < 1) {
     return absl::InvalidArgumentError("--pipeline must be >= 1");
@@ -169,6 +177,9 @@ std::vector<LoadPlan> ThreadPlans(const LoadPlan& common,
     plan.first_connection = first;
     int after = first + plan.connections;
     plan.requests = requests * after / total - requests * first / total;
+    int max_connecting = absl::GetFlag(FLAGS_max_connecting);
+    plan.max_connecting =
+        max_connecting / threads + (t < max_connecting % threads ? 1 : 0);
     plan.cpu = cpus.empty() ? -1 : cpus[t % cpus.size()];
     first = after;
     plans.push_back(plan);
@@ -251,6 +262,13 @@ int Main(int argc, char** argv) {
   if (status.ok()) status = cpus.status();
   absl::StatusOr<LoadPlan> plan =
       status.ok() ? CommonPlan(*target, headers) : status;
+  if (plan.ok()) {
+    // Before any connection opens: a run short of descriptors would fail
+    // part of its connects with EMFILE.
+    absl::Status fits = FitDescriptorLimit(absl::GetFlag(FLAGS_connections),
+                                           absl::GetFlag(FLAGS_threads));
+    if (!fits.ok()) plan = fits;
+  }
   if (!plan.ok()) {
     std::fprintf(stderr, "wasp-load: %s\n",
                  std::string(plan.status().message()).c_str());

@@ -1,0 +1,29 @@
+#include "engine/process_memory.h"
+
+#include <sys/mman.h>
+
+#include <cstring>
+
+#include "gtest/gtest.h"
+
+namespace wasp {
+namespace {
+
+TEST(ProcessMemoryTest, PssGrowsWithPagesTouched) {
+  constexpr size_t kBytes = 16 << 20;
+  auto before = ProportionalSetSize();
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_GT(*before, 0u);
+  void* memory = ::mmap(nullptr, kBytes, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(memory, MAP_FAILED);
+  std::memset(memory, 1, kBytes);
+  auto after = ProportionalSetSize();
+  ::munmap(memory, kBytes);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_GE(*after, *before + kBytes * 9 / 10);
+  EXPECT_LE(*after, *before + kBytes * 2);
+}
+
+}  // namespace
+}  // namespace wasp

@@ -1,0 +1,97 @@
+#include "tools/load/testing/load_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+
+extern char** environ;
+
+namespace wasp::load::testing {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+std::string TempPath(absl::string_view what) {
+  static int counter = 0;
+  return absl::StrCat(::testing::TempDir(), "/", what, "-", getpid(), "-",
+                      counter++);
+}
+
+pid_t Spawn(std::vector<std::string> args, const std::string& out,
+            const std::string& err) {
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) !=
+      0) {
+    pid = -1;
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+LoadResult RunLoad(const std::vector<std::string>& flags) {
+  std::vector<std::string> args = {"tools/load/wasp-load"};
+  args.insert(args.end(), flags.begin(), flags.end());
+  std::string out = TempPath("load-out"), err = TempPath("load-err");
+  LoadResult result;
+  absl::Time start = absl::Now();
+  pid_t pid = Spawn(args, out, err);
+  if (pid < 0) return result;
+  int status = 0;
+  for (int i = 0; i < 3000; ++i) {
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  if (result.exit_code == -1) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+  result.took = absl::Now() - start;
+  result.out = ReadFile(out);
+  result.err = ReadFile(err);
+  return result;
+}
+
+double JsonNumber(const std::string& json, const std::string& key,
+                  const std::string& scope) {
+  size_t from = 0;
+  if (!scope.empty()) {
+    from = json.find(absl::StrCat("\"", scope, "\":"));
+    if (from == std::string::npos) return -1;
+  }
+  std::string needle = absl::StrCat("\"", key, "\":");
+  size_t at = json.find(needle, from);
+  if (at == std::string::npos) return -1;
+  at += needle.size();
+  size_t end = json.find_first_of(",}", at);
+  double value;
+  if (!absl::SimpleAtod(json.substr(at, end - at), &value)) return -1;
+  return value;
+}
+
+}  // namespace wasp::load::testing

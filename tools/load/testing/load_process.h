@@ -1,0 +1,40 @@
+// For tests: runs the wasp-load binary (a data dependency at
+// tools/load/wasp-load) and reads numbers out of its --json report.
+#ifndef WASP_TOOLS_LOAD_TESTING_LOAD_PROCESS_H_
+#define WASP_TOOLS_LOAD_TESTING_LOAD_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace wasp::load::testing {
+
+std::string ReadFile(const std::string& path);
+// A fresh path under the test's temporary directory.
+std::string TempPath(absl::string_view what);
+// Starts `args` with stdout and stderr in files; -1 if it did not start.
+pid_t Spawn(std::vector<std::string> args, const std::string& out,
+            const std::string& err);
+
+struct LoadResult {
+  int exit_code = -1;  // -1: killed, or did not start
+  std::string out;
+  std::string err;
+  absl::Duration took;
+};
+
+// Runs wasp-load with `flags` to its end (or kills it after 30 s).
+LoadResult RunLoad(const std::vector<std::string>& flags);
+
+// The number after `"key":` in `json`, searched from the first `"scope":`
+// when a scope is given; -1 if absent.
+double JsonNumber(const std::string& json, const std::string& key,
+                  const std::string& scope = "");
+
+}  // namespace wasp::load::testing
+
+#endif  // WASP_TOOLS_LOAD_TESTING_LOAD_PROCESS_H_
