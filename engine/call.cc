@@ -62,8 +62,7 @@ void CallChannel::CommitArgument(GuestMemory& memory, size_t length) {
 void CallChannel::SetLengths(GuestMemory& memory, size_t length) const {
   if (!area_) return;
   // SetArea checked the range against the writable region.
-  auto header =
-      memory.TranslateForWrite(*area_, offsetof(wasp_call_area, arg));
+  auto header = memory.TranslateForWrite(*area_, offsetof(wasp_call_area, arg));
   if (!header.ok()) return;
   auto* call = reinterpret_cast<wasp_call_area*>(header->data());
   call->arg_len =

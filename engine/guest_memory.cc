@@ -58,8 +58,7 @@ absl::StatusOr<absl::Span<const uint8_t>> GuestMemory::Translate(
 
 absl::StatusOr<absl::Span<uint8_t>> GuestMemory::TranslateForWrite(
     uint64_t address, uint64_t length) {
-  ASSIGN_OR_RETURN(absl::Span<const uint8_t> range,
-                   Translate(address, length));
+  ASSIGN_OR_RETURN(absl::Span<const uint8_t> range, Translate(address, length));
   host_writes_.Add(address, length);
   return absl::Span<uint8_t>(host_base() + address, range.size());
 }

@@ -86,10 +86,9 @@ std::vector<uint64_t> HostWrittenPages(const GuestMemory& memory) {
 }
 
 TEST(GuestMemoryTest, TranslateIsForReadingOnly) {
-  static_assert(
-      std::is_same_v<
-          decltype(std::declval<GuestMemory&>().Translate(0, 0))::value_type,
-          absl::Span<const uint8_t>>);
+  static_assert(std::is_same_v<decltype(std::declval<GuestMemory&>().Translate(
+                                   0, 0))::value_type,
+                               absl::Span<const uint8_t>>);
   auto memory = GuestMemory::Allocate(4 * kPageSize);
   ASSERT_TRUE(memory.ok());
   ASSERT_TRUE(memory->Translate(0, 4 * kPageSize).ok());
@@ -128,8 +127,7 @@ TEST(GuestMemoryTest, ForgetsOnlyTheRangeAResetRestored) {
   ASSERT_TRUE(memory.ok());
   ASSERT_TRUE(memory->TranslateForWrite(0, 8 * kPageSize).ok());
   memory->ForgetHostWrites(2 * kPageSize, 8 * kPageSize);
-  EXPECT_EQ(HostWrittenPages(*memory),
-            (std::vector<uint64_t>{0, kPageSize}));
+  EXPECT_EQ(HostWrittenPages(*memory), (std::vector<uint64_t>{0, kPageSize}));
   memory->ForgetHostWrites(0, memory->size());
   EXPECT_TRUE(memory->host_writes().empty());
 }

@@ -27,8 +27,7 @@ uint64_t PageSet::WordMask(uint64_t word, PageRange range) {
 void PageSet::Add(uint64_t address, uint64_t length) {
   PageRange range = Pages(address, length);
   if (range.first >= range.end) return;
-  for (uint64_t word = range.first / 64; word <= (range.end - 1) / 64;
-       ++word) {
+  for (uint64_t word = range.first / 64; word <= (range.end - 1) / 64; ++word) {
     words_[word] |= WordMask(word, range);
   }
 }
@@ -36,8 +35,7 @@ void PageSet::Add(uint64_t address, uint64_t length) {
 void PageSet::Remove(uint64_t address, uint64_t length) {
   PageRange range = Pages(address, length);
   if (range.first >= range.end) return;
-  for (uint64_t word = range.first / 64; word <= (range.end - 1) / 64;
-       ++word) {
+  for (uint64_t word = range.first / 64; word <= (range.end - 1) / 64; ++word) {
     words_[word] &= ~WordMask(word, range);
   }
 }
@@ -45,8 +43,7 @@ void PageSet::Remove(uint64_t address, uint64_t length) {
 bool PageSet::Intersects(uint64_t address, uint64_t length) const {
   PageRange range = Pages(address, length);
   if (range.first >= range.end) return false;
-  for (uint64_t word = range.first / 64; word <= (range.end - 1) / 64;
-       ++word) {
+  for (uint64_t word = range.first / 64; word <= (range.end - 1) / 64; ++word) {
     if ((words_[word] & WordMask(word, range)) != 0) return true;
   }
   return false;

@@ -55,8 +55,7 @@ template <typename F>
 void PageSet::ForEach(uint64_t address, uint64_t length, F&& f) const {
   PageRange range = Pages(address, length);
   if (range.first >= range.end) return;
-  for (uint64_t word = range.first / 64; word <= (range.end - 1) / 64;
-       ++word) {
+  for (uint64_t word = range.first / 64; word <= (range.end - 1) / 64; ++word) {
     for (uint64_t bits = words_[word] & WordMask(word, range); bits != 0;
          bits &= bits - 1) {
       f((word * 64 + __builtin_ctzll(bits)) * kPageSize);

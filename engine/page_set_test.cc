@@ -70,9 +70,9 @@ TEST(PageSetTest, IntersectsLooksOnlyAtTheRange) {
 TEST(PageSetTest, ForEachStaysInsideTheRange) {
   PageSet set(10 * kPageSize);
   set.Add(0, 10 * kPageSize);
-  EXPECT_EQ(Pages(set, 3 * kPageSize + 5, 2 * kPageSize),
-            (std::vector<uint64_t>{3 * kPageSize, 4 * kPageSize,
-                                   5 * kPageSize}));
+  EXPECT_EQ(
+      Pages(set, 3 * kPageSize + 5, 2 * kPageSize),
+      (std::vector<uint64_t>{3 * kPageSize, 4 * kPageSize, 5 * kPageSize}));
 }
 
 TEST(PageSetTest, UnionAndClear) {

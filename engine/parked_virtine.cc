@@ -7,10 +7,12 @@
 
 namespace wasp {
 
-absl::StatusOr<ParkedVirtine> ParkedVirtine::Save(
-    const SnapshotImage& image, const GuestMemory& memory,
-    const PageSet& written, WritableRegion region, CpuState cpu,
-    CallChannel call) {
+absl::StatusOr<ParkedVirtine> ParkedVirtine::Save(const SnapshotImage& image,
+                                                  const GuestMemory& memory,
+                                                  const PageSet& written,
+                                                  WritableRegion region,
+                                                  CpuState cpu,
+                                                  CallChannel call) {
   if (image.size() != memory.size() || region.end > memory.size()) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "cannot park guest memory of %#x bytes (writable [%#x, %#x)) against "

@@ -27,8 +27,8 @@ class ParkedVirtine final {
   static absl::StatusOr<ParkedVirtine> Save(const SnapshotImage& image,
                                             const GuestMemory& memory,
                                             const PageSet& written,
-                                            WritableRegion region,
-                                            CpuState cpu, CallChannel call);
+                                            WritableRegion region, CpuState cpu,
+                                            CallChannel call);
 
   ParkedVirtine(ParkedVirtine&&) = default;
   ParkedVirtine& operator=(ParkedVirtine&&) = default;

@@ -73,8 +73,8 @@ class ParkedVirtineTest : public testing::KvmTest,
  protected:
   std::unique_ptr<Cache> MakeCache(Image image = ParkResume()) {
     auto cache = std::make_unique<Cache>(
-        kMemory, CacheOptions{.virtine = {.reset = GetParam()},
-                              .max_virtines = 2});
+        kMemory,
+        CacheOptions{.virtine = {.reset = GetParam()}, .max_virtines = 2});
     absl::Status status = cache->load(image);
     EXPECT_TRUE(status.ok()) << status;
     return cache;
@@ -142,7 +142,8 @@ TEST_P(ParkedVirtineTest, ResumesInAnotherVirtineWhereItStopped) {
   ASSERT_TRUE((*b)->reset().ok());
   ASSERT_TRUE((*b)->unpark(*parked).ok());
   ExpectReportOf(Finish(**b, 77), kSeed, kPages, 77);
-  EXPECT_EQ((*b)->memory().ReadValue<uint64_t>(kFirstPage + kPages * kPageSize)
+  EXPECT_EQ((*b)->memory()
+                .ReadValue<uint64_t>(kFirstPage + kPages * kPageSize)
                 .value_or(~0ull),
             0u)
       << "b's own call left nothing behind";
@@ -182,8 +183,7 @@ TEST_P(ParkedVirtineTest, ParkRefusesVirtinesNotAtAHypercall) {
   auto cache = MakeCache();
   auto a = cache->acquire();
   ASSERT_TRUE(a.ok());
-  EXPECT_EQ((*a)->park().status().code(),
-            absl::StatusCode::kFailedPrecondition)
+  EXPECT_EQ((*a)->park().status().code(), absl::StatusCode::kFailedPrecondition)
       << "fresh";
   RunToWait(**a, 1, 1);
   Finish(**a, 0);

@@ -15,9 +15,9 @@ absl::StatusOr<uint64_t> ProportionalSetSize() {
   constexpr char kPath[] = "/proc/self/smaps_rollup";
   std::ifstream file(kPath);
   if (!file) {
-    return absl::UnavailableError(absl::StrFormat(
-        "cannot open %s: %s (Linux 4.14 or later has it)", kPath,
-        strerror(errno)));
+    return absl::UnavailableError(
+        absl::StrFormat("cannot open %s: %s (Linux 4.14 or later has it)",
+                        kPath, strerror(errno)));
   }
   // "Pss:                1234 kB"
   for (std::string line; std::getline(file, line);) {

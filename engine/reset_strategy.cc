@@ -9,11 +9,11 @@
 namespace wasp {
 namespace {
 
-absl::Status CheckImage(const SnapshotImage* image,
-                        const GuestMemory& memory) {
+absl::Status CheckImage(const SnapshotImage* image, const GuestMemory& memory) {
   if (image == nullptr) {
     return absl::FailedPreconditionError(
-        "reset before any capture: load an image first");
+        "no snapshot image to reset to: none was captured (load an image "
+        "first) or capturing one failed");
   }
   if (image->size() != memory.size()) {
     return absl::InternalError(absl::StrFormat(
@@ -123,8 +123,7 @@ class DirtyLogReset final : public ResetStrategy {
     to_copy_ |= memory.host_writes();
     uint64_t copied = 0;
     to_copy_.ForEach(region_.start, region_.size(), [&](uint64_t page) {
-      std::memcpy(memory.host_base() + page, image_->data() + page,
-                  kPageSize);
+      std::memcpy(memory.host_base() + page, image_->data() + page, kPageSize);
       ++copied;
     });
     memory.ForgetHostWrites(region_.start, region_.end);

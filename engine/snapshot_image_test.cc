@@ -57,8 +57,8 @@ TEST(SnapshotImageTest, IsSealedAgainstEveryChange) {
   EXPECT_EQ(::pwrite(fd, &byte, 1, 0), -1);
   EXPECT_EQ(errno, EPERM);
   EXPECT_NE(::ftruncate(fd, 0), 0);
-  void* shared = ::mmap(nullptr, kPageSize, PROT_READ | PROT_WRITE, MAP_SHARED,
-                        fd, 0);
+  void* shared =
+      ::mmap(nullptr, kPageSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   EXPECT_EQ(shared, MAP_FAILED) << "no writable shared mapping";
   if (shared != MAP_FAILED) ::munmap(shared, kPageSize);
 }

@@ -258,9 +258,8 @@ TEST_P(SnapshotTest, SnapshotBytesAreTheSnapshotsUnchangedBytes) {
   auto code = virtine->snapshot_bytes(0x8000, 64);
   ASSERT_TRUE(code.ok()) << code.status();
   EXPECT_EQ(code->data(), snapshot + 0x8000) << "the image itself: no copy";
-  EXPECT_EQ(std::memcmp(code->data(), virtine->memory().host_base() + 0x8000,
-                        64),
-            0);
+  EXPECT_EQ(
+      std::memcmp(code->data(), virtine->memory().host_base() + 0x8000, 64), 0);
   // The guest added one to the first quadword of kFirstPage.
   auto written = virtine->snapshot_bytes(kFirstPage, 8);
   EXPECT_EQ(written.status().code(), absl::StatusCode::kFailedPrecondition);

@@ -175,11 +175,17 @@ absl::Status Virtine::Capture(const CpuState& cpu) {
 
 absl::Status Virtine::CaptureMemory() {
   snapshot_image_.reset();
+  absl::Status created = absl::OkStatus();
   // A virtine that runs once never returns to anything.
   if (memory_reset_->kind() != ResetKind::kNone) {
-    ASSIGN_OR_RETURN(snapshot_image_, SnapshotImage::Create(memory_));
+    absl::StatusOr<std::shared_ptr<const SnapshotImage>> image =
+        SnapshotImage::Create(memory_);
+    if (image.ok()) snapshot_image_ = *std::move(image);
+    created = image.status();
   }
-  return memory_reset_->Capture(memory_, snapshot_image_);
+  // Without an image reset() fails, rather than mix two snapshots.
+  absl::Status captured = memory_reset_->Capture(memory_, snapshot_image_);
+  return created.ok() ? captured : created;
 }
 
 absl::Status Virtine::Restore(bool full) {

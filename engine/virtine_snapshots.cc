@@ -14,6 +14,10 @@ absl::StatusOr<std::unique_ptr<Virtine>> Virtine::clone() const {
     return absl::FailedPreconditionError(
         "clone() of a virtine made to run once (ResetKind::kNone)");
   }
+  if (snapshot_image_ == nullptr) {
+    return absl::FailedPreconditionError(
+        "clone() of a virtine whose last snapshot failed to be captured");
+  }
   // The snapshot's memory, the read-only image and restore page included.
   ASSIGN_OR_RETURN(GuestMemory memory, snapshot_image_->MapCopyOnWrite());
   auto copy = std::make_unique<Virtine>(options_);

@@ -474,12 +474,12 @@ TEST_F(VirtineTest, SnapshotRecordsOnlyAValidRequestArea) {
     uint64_t address;
     int64_t result;
   } cases[] = {
-      {0, 0},                             // none
-      {kFirstWritable, 0},                // the first place it may be
-      {kMemory - kSize, 0},               // the last place it fits
-      {kFirstWritable + 4, -WASP_EFAULT},  // misaligned
-      {0x8008, -WASP_EFAULT},              // in the read-only code page
-      {0x1000, -WASP_EFAULT},              // in the system area
+      {0, 0},                               // none
+      {kFirstWritable, 0},                  // the first place it may be
+      {kMemory - kSize, 0},                 // the last place it fits
+      {kFirstWritable + 4, -WASP_EFAULT},   // misaligned
+      {0x8008, -WASP_EFAULT},               // in the read-only code page
+      {0x1000, -WASP_EFAULT},               // in the system area
       {kMemory - kSize + 8, -WASP_EFAULT},  // runs past the end of memory
       {kMemory, -WASP_EFAULT},
       {~uint64_t{7}, -WASP_EFAULT},  // wraps around

@@ -3,18 +3,26 @@
 // raw KVM exit round trip measured in the same run, and the targets.
 #include <benchmark/benchmark.h>
 
+#include <chrono>
+#include <cstring>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_format.h"
+#include "engine/cache.h"
 #include "engine/guest_memory.h"
 #include "engine/kvm/kvm_system.h"
 #include "engine/kvm/vcpu.h"
 #include "engine/kvm/vm.h"
+#include "engine/process_memory.h"
 #include "engine/virtine.h"
 #include "engine/x86/long_mode.h"
+#include "guest/programs/square_image.h"
 #include "tests/guests/exit_code_image.h"
 #include "tests/guests/hypercall_loop_image.h"
 #include "tests/guests/out_loop_image.h"
+#include "tests/guests/park_resume_image.h"
 #include "tools/bench/ratio_reporter.h"
 
 namespace wasp {
@@ -136,6 +144,175 @@ void BM_WarmVirtineRunAndReset(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_WarmVirtineRunAndReset)->MinTime(1.0);
+
+// --- Hibernation, the shared snapshot image ---------------------------------
+
+using Clock = std::chrono::steady_clock;
+
+constexpr uint64_t kParkWait = 40;  // park_resume's PARK_HC_WAIT
+
+double Seconds(Clock::duration duration) {
+  return std::chrono::duration<double>(duration).count();
+}
+
+std::string KindLabel(benchmark::State& state, const char* what) {
+  return absl::StrFormat("%s, %d pages, %s",
+                         ResetKindName(static_cast<ResetKind>(state.range(0))),
+                         state.range(1), what);
+}
+
+// park_resume with its code read-only: a template virtine, run to its
+// snapshot, that writes `pages` pages per call and waits at a hypercall.
+std::unique_ptr<Virtine> ParkResumeTemplate(benchmark::State& state,
+                                            ResetKind kind) {
+  Image image = images::park_resume();
+  image.read_only_size = 0x1000;
+  auto virtine = Virtine::Create(kMemory, {.reset = kind});
+  if (!virtine.ok()) {
+    Check(virtine.status(), state);
+    return nullptr;
+  }
+  Check((*virtine)->load(image), state);
+  Check((*virtine)->run_to_snapshot(absl::Now() + absl::Seconds(10)).status(),
+        state);
+  Check((*virtine)->reset(), state);
+  return std::move(*virtine);
+}
+
+// A call of park_resume, from a fresh virtine to its wait, with `pages`
+// pages written.
+bool RunToWait(Virtine& virtine, uint64_t pages) {
+  std::vector<uint8_t> arg(16);
+  uint64_t seed = 7;
+  std::memcpy(arg.data(), &seed, 8);
+  std::memcpy(arg.data() + 8, &pages, 8);
+  auto result = virtine.call(arg, absl::Now() + absl::Seconds(10));
+  return result.ok() && result->exit.reason == ExitReason::Hypercall &&
+         result->exit.hypercall.number == kParkWait;
+}
+
+// Hibernating a virtine that wrote `pages` pages: park(), then (after a
+// reset, not counted) unpark() into the same fresh virtine, a clone on the
+// shared image. Beside BM_ResetAfterPages: what a plain reset of the same
+// pages costs.
+void BM_ParkUnpark(benchmark::State& state) {
+  auto kind = static_cast<ResetKind>(state.range(0));
+  state.SetLabel(KindLabel(state, "park + unpark"));
+  auto original = ParkResumeTemplate(state, kind);
+  if (original == nullptr) return;
+  auto clone = original->clone();
+  if (!clone.ok()) return Check(clone.status(), state);
+  Virtine& virtine = **clone;
+  size_t parked_bytes = 0;
+  for (auto _ : state) {
+    if (!RunToWait(virtine, state.range(1))) {
+      return state.SkipWithError("park_resume did not reach its wait");
+    }
+    Clock::time_point park_start = Clock::now();
+    absl::StatusOr<ParkedVirtine> parked = virtine.park();
+    Clock::duration park_time = Clock::now() - park_start;
+    if (!parked.ok()) return Check(parked.status(), state);
+    Check(virtine.reset(), state);
+    Clock::time_point unpark_start = Clock::now();
+    absl::Status unparked = virtine.unpark(*parked);
+    Clock::duration unpark_time = Clock::now() - unpark_start;
+    if (!unparked.ok()) return Check(unparked, state);
+    state.SetIterationTime(Seconds(park_time + unpark_time));
+    parked_bytes = parked->bytes();
+    virtine.set_hypercall_result(0);
+    auto exit = virtine.run();
+    if (!exit.ok() || exit->reason != ExitReason::Exited) {
+      return state.SkipWithError("the unparked call did not finish");
+    }
+    Check(virtine.reset(), state);
+  }
+  state.counters["parked_KiB"] = static_cast<double>(parked_bytes) / 1024;
+}
+BENCHMARK(BM_ParkUnpark)
+    ->ArgsProduct({{static_cast<int>(ResetKind::kCopy),
+                    static_cast<int>(ResetKind::kDirtyLog)},
+                   {1, 4, 16, 64}})
+    ->UseManualTime()
+    ->MinTime(0.5);
+
+// reset() after a call that wrote `pages` pages, of a virtine with its own
+// (anonymous) memory or of a clone whose memory maps the shared snapshot
+// image copy-on-write (what a Cache hands out).
+void BM_ResetAfterPages(benchmark::State& state) {
+  auto kind = static_cast<ResetKind>(state.range(0));
+  bool clone = state.range(2) != 0;
+  state.SetLabel(
+      KindLabel(state, clone ? "clone on the shared image" : "own memory"));
+  auto original = ParkResumeTemplate(state, kind);
+  if (original == nullptr) return;
+  std::unique_ptr<Virtine> copy;
+  if (clone) {
+    auto made = original->clone();
+    if (!made.ok()) return Check(made.status(), state);
+    copy = std::move(*made);
+  }
+  Virtine& virtine = clone ? *copy : *original;
+  for (auto _ : state) {
+    if (!RunToWait(virtine, state.range(1))) {
+      return state.SkipWithError("park_resume did not reach its wait");
+    }
+    Clock::time_point start = Clock::now();
+    absl::Status reset = virtine.reset();
+    state.SetIterationTime(Seconds(Clock::now() - start));
+    if (!reset.ok()) return Check(reset, state);
+  }
+}
+BENCHMARK(BM_ResetAfterPages)
+    ->ArgsProduct({{static_cast<int>(ResetKind::kCopy),
+                    static_cast<int>(ResetKind::kDirtyLog)},
+                   {1, 4, 16, 64},
+                   {0, 1}})
+    ->UseManualTime()
+    ->MinTime(0.5);
+
+// Memory per pooled virtine of 2 MiB running `square`: how much the
+// process's PSS grows from an empty pool to `pool` virtines that each served
+// a call and were reset, divided by the pool size (a counter, in KiB).
+void BM_PooledVirtineMemory(benchmark::State& state) {
+  constexpr uint64_t kPoolMemory = 2 << 20;
+  const auto pool = static_cast<size_t>(state.range(0));
+  std::vector<uint8_t> arg(8);
+  arg[0] = 12;
+  double per_virtine = 0;
+  for (auto _ : state) {
+    Cache cache(kPoolMemory, {.max_virtines = pool, .shared = false});
+    if (absl::Status loaded = cache.load(images::square()); !loaded.ok()) {
+      return Check(loaded, state);
+    }
+    absl::StatusOr<uint64_t> before = ProportionalSetSize();
+    if (!before.ok()) return Check(before.status(), state);
+    std::vector<Virtine*> acquired;
+    for (size_t i = 0; i < pool; ++i) {
+      absl::StatusOr<Virtine*> virtine = cache.acquire();
+      if (!virtine.ok()) return Check(virtine.status(), state);
+      acquired.push_back(*virtine);
+    }
+    for (Virtine* virtine : acquired) {
+      auto result = virtine->call(arg, absl::Now() + absl::Seconds(10));
+      if (!result.ok() || result->exit.reason != ExitReason::Exited) {
+        return state.SkipWithError("a pooled square call failed");
+      }
+    }
+    for (Virtine* virtine : acquired) Check(cache.put(virtine), state);
+    absl::StatusOr<uint64_t> after = ProportionalSetSize();
+    if (!after.ok()) return Check(after.status(), state);
+    per_virtine =
+        static_cast<double>(*after > *before ? *after - *before : 0) / pool;
+  }
+  state.counters["KiB_per_virtine"] = per_virtine / 1024;
+  state.SetLabel(absl::StrFormat("pool of %u, %u KiB of guest memory each",
+                                 pool, kPoolMemory >> 10));
+}
+BENCHMARK(BM_PooledVirtineMemory)
+    ->Arg(8)
+    ->Arg(64)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace wasp
