@@ -16,6 +16,21 @@ namespace {
 
 constexpr int kSeals = F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL;
 
+// Linux 6.3; glibc 2.38 names it.
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U
+#endif
+
+// The host never executes an image (the guest runs it through KVM), and
+// kernels with vm.memfd_noexec=2 refuse memfds that could be executed;
+// kernels before 6.3 do not know the flag.
+int CreateMemfd() {
+  constexpr unsigned kFlags = MFD_CLOEXEC | MFD_ALLOW_SEALING;
+  int fd = ::memfd_create("wasp-snapshot", kFlags | MFD_NOEXEC_SEAL);
+  if (fd < 0 && errno == EINVAL) fd = ::memfd_create("wasp-snapshot", kFlags);
+  return fd;
+}
+
 bool IsZeroPage(const uint8_t* page) {
   static constexpr uint8_t kZeroPage[kPageSize] = {};
   return std::memcmp(page, kZeroPage, kPageSize) == 0;
@@ -69,7 +84,7 @@ SnapshotImage::SnapshotImage(UniqueFd fd, Mapping mapping)
 
 absl::StatusOr<std::shared_ptr<const SnapshotImage>> SnapshotImage::Create(
     const GuestMemory& memory) {
-  UniqueFd fd(::memfd_create("wasp-snapshot", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  UniqueFd fd(CreateMemfd());
   if (!fd.valid()) {
     return ErrnoError("memfd_create for a snapshot image", errno,
                       "is the process out of file descriptors? see ulimit -n");

@@ -32,7 +32,8 @@ class SnapshotImage final {
   const uint8_t* data() const { return static_cast<uint8_t*>(mapping_.get()); }
   // New guest memory in this image's state, copy-on-write.
   absl::StatusOr<GuestMemory> MapCopyOnWrite() const;
-  // The memfd (sealed: F_SEAL_WRITE, F_SEAL_GROW, F_SEAL_SHRINK, F_SEAL_SEAL).
+  // The memfd, sealed with F_SEAL_WRITE, F_SEAL_GROW, F_SEAL_SHRINK and
+  // F_SEAL_SEAL (and F_SEAL_EXEC where the kernel has it).
   int fd() const { return fd_.get(); }
 
  private:
