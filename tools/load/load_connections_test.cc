@@ -204,7 +204,7 @@ TEST(LoadConnectionsTest, TenThousandConnectionsFromOneThread) {
   ASSERT_NE(responder.port(), 0);
   LoadResult run =
       RunLoad({absl::StrCat("--connections=", kConnections), "--threads=1",
-               "--duration=2s", "--json", Url(responder.port())});
+               "--duration=3s", "--json", Url(responder.port())});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(JsonNumber(run.out, "connected"), kConnections) << Summary(run);
   EXPECT_EQ(JsonNumber(run.out, "peak_open"), kConnections) << Summary(run);

@@ -43,8 +43,8 @@ struct LoadPlan {
   int64_t end_ns = 0;            // no new requests after; 0: use `requests`
   uint64_t requests = 0;         // counted requests of this thread
   int64_t timeout_ns = 5'000'000'000;
-  int max_connecting = 256;  // this thread's connects in flight at once
-  int cpu = -1;              // pin the thread there; -1: do not pin
+  int max_connecting = 1024;  // this thread's connects in flight at once
+  int cpu = -1;               // pin the thread there; -1: do not pin
 };
 
 struct Connection;

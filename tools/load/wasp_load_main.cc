@@ -57,7 +57,7 @@ ABSL_FLAG(bool, allow_remote, false,
           "allow a target that is not a loopback address");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(5),
           "per request: how long a response may take (and a connect)");
-ABSL_FLAG(int, max_connecting, 256,
+ABSL_FLAG(int, max_connecting, 1024,
           "connects in flight at once, over all threads (SYN sent, no answer "
           "yet); the others wait their turn. Keep it below the server's "
           "listen backlog");
