@@ -225,6 +225,62 @@ TEST_P(ParkedVirtineTest, UnparkRefusesVirtinesThatAreNotFreshOrOfAnother) {
   ExpectReportOf(Finish(**b, 8), 3, 2, 8);
 }
 
+// Saving and writing back pages needs no VM.
+TEST(ParkedVirtinePagesTest, KeepsTheWrittenPagesThatDifferAndWritesThemBack) {
+  constexpr uint64_t kBytes = 64 * kPageSize;
+  auto memory = GuestMemory::Allocate(kBytes);
+  ASSERT_TRUE(memory.ok());
+  memory->host_base()[10 * kPageSize] = 1;  // the snapshot's contents
+  auto image = SnapshotImage::Create(*memory);
+  ASSERT_TRUE(image.ok()) << image.status();
+  // Written since: pages 3 and 10 (changed), 20 (written, same bytes), 2
+  // (changed, but outside the writable region) and 40 (changed, but not in
+  // `written`: the strategy vouches for it; a test-only case).
+  memory->host_base()[3 * kPageSize + 7] = 0xAA;
+  memory->host_base()[10 * kPageSize] = 2;
+  memory->host_base()[2 * kPageSize] = 0xBB;
+  memory->host_base()[40 * kPageSize] = 0xCC;
+  PageSet written(kBytes);
+  for (uint64_t page : {2, 3, 10, 20}) written.Add(page * kPageSize, 1);
+  const WritableRegion region = {3 * kPageSize, kBytes};
+  CpuState cpu;
+  cpu.regs.rip = 0x8123;
+  auto parked = ParkedVirtine::Save(**image, *memory, written, region, cpu,
+                                    CallChannel());
+  ASSERT_TRUE(parked.ok()) << parked.status();
+  EXPECT_EQ(parked->snapshot_id(), (*image)->id());
+  EXPECT_EQ(parked->cpu().regs.rip, 0x8123u);
+  EXPECT_EQ(std::vector<uint64_t>(parked->page_addresses().begin(),
+                                  parked->page_addresses().end()),
+            (std::vector<uint64_t>{3 * kPageSize, 10 * kPageSize}));
+  EXPECT_GE(parked->bytes(), 2 * kPageSize + sizeof(CpuState));
+  EXPECT_LT(parked->bytes(), 2 * kPageSize + sizeof(CpuState) + 1024);
+
+  auto fresh = (*image)->MapCopyOnWrite();
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  ASSERT_TRUE(parked->WritePages(*fresh).ok());
+  EXPECT_EQ(fresh->host_base()[3 * kPageSize + 7], 0xAA);
+  EXPECT_EQ(fresh->host_base()[10 * kPageSize], 2);
+  EXPECT_EQ(fresh->host_base()[2 * kPageSize], 0) << "outside the region";
+  std::vector<uint64_t> recorded;
+  fresh->host_writes().ForEach(
+      0, kBytes, [&](uint64_t page) { recorded.push_back(page); });
+  EXPECT_EQ(recorded, (std::vector<uint64_t>{3 * kPageSize, 10 * kPageSize}))
+      << "so that the next reset undoes them";
+}
+
+TEST(ParkedVirtinePagesTest, RefusesMemoryOfAnotherSize) {
+  auto small = GuestMemory::Allocate(4 * kPageSize);
+  auto large = GuestMemory::Allocate(8 * kPageSize);
+  ASSERT_TRUE(small.ok() && large.ok());
+  auto image = SnapshotImage::Create(*small);
+  ASSERT_TRUE(image.ok());
+  auto parked =
+      ParkedVirtine::Save(**image, *large, PageSet(8 * kPageSize),
+                          {0, 8 * kPageSize}, CpuState(), CallChannel());
+  EXPECT_EQ(parked.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 INSTANTIATE_TEST_SUITE_P(Strategies, ParkedVirtineTest,
                          ::testing::Values(ResetKind::kCopy,
                                            ResetKind::kDirtyLog),

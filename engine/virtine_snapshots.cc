@@ -1,5 +1,6 @@
 // The parts of Virtine that work on its snapshot image rather than on a run:
 // clones, hibernation (park/unpark) and zero-copy reads of snapshot bytes.
+#include <algorithm>
 #include <cstring>
 
 #include "absl/strings/str_format.h"
