@@ -1,4 +1,4 @@
-#include "tools/load/fd_limit.h"
+#include "tools/common/fd_limit.h"
 
 #include <sys/resource.h>
 
@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace wasp::load {
+namespace wasp {
 namespace {
 
 constexpr uint64_t kSpareDescriptors = 64;
@@ -81,4 +81,4 @@ absl::Status FitDescriptorLimit(int connections, int threads) {
                    ", or give fewer --connections"));
 }
 
-}  // namespace wasp::load
+}  // namespace wasp

@@ -1,14 +1,14 @@
-// RLIMIT_NOFILE raised to fit a run: wasp-load holds one socket per
+// RLIMIT_NOFILE raised to fit: wasp-load and wasp-server hold a socket per
 // connection, and the usual soft limit (1,024) is far below 10,000.
-#ifndef WASP_TOOLS_LOAD_FD_LIMIT_H_
-#define WASP_TOOLS_LOAD_FD_LIMIT_H_
+#ifndef WASP_TOOLS_COMMON_FD_LIMIT_H_
+#define WASP_TOOLS_COMMON_FD_LIMIT_H_
 
 #include <cstdint>
 #include <optional>
 
 #include "absl/status/status.h"
 
-namespace wasp::load {
+namespace wasp {
 
 // A soft and a hard RLIMIT_NOFILE (RLIM_INFINITY stays as it is).
 struct FdLimit {
@@ -36,6 +36,6 @@ absl::Status RaiseDescriptorLimit(uint64_t needed);
 // --connections too.
 absl::Status FitDescriptorLimit(int connections, int threads);
 
-}  // namespace wasp::load
+}  // namespace wasp
 
-#endif  // WASP_TOOLS_LOAD_FD_LIMIT_H_
+#endif  // WASP_TOOLS_COMMON_FD_LIMIT_H_

@@ -1,4 +1,4 @@
-#include "tools/load/fd_limit.h"
+#include "tools/common/fd_limit.h"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
-namespace wasp::load {
+namespace wasp {
 namespace {
 
 constexpr uint64_t kNoCeiling = UINT64_MAX;
@@ -99,4 +99,4 @@ TEST(FdLimitTest, TooManyConnectionsNameTheFlag) {
 }
 
 }  // namespace
-}  // namespace wasp::load
+}  // namespace wasp

@@ -17,7 +17,7 @@
 #include "absl/time/time.h"
 #include "engine/unique_fd.h"
 #include "gtest/gtest.h"
-#include "tools/load/fd_limit.h"
+#include "tools/common/fd_limit.h"
 #include "tools/load/testing/load_process.h"
 
 namespace wasp::load {

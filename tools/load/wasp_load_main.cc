@@ -23,7 +23,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "tools/common/flag_names.h"
-#include "tools/load/fd_limit.h"
+#include "tools/common/fd_limit.h"
 #include "tools/load/load_loop.h"
 #include "tools/load/report.h"
 #include "tools/load/request.h"

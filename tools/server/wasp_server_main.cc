@@ -17,7 +17,7 @@
 #include "engine/status_macros.h"
 #include "tools/common/byte_size.h"
 #include "tools/common/flag_names.h"
-#include "tools/load/fd_limit.h"
+#include "tools/common/fd_limit.h"
 #include "tools/server/app_pools.h"
 
 ABSL_FLAG(std::string, app, "http", "`http` or `echo`");
@@ -144,7 +144,7 @@ int Main(int argc, char** argv) {
     return 2;
   }
   // A descriptor per connection on every worker, plus the pool's and ours.
-  if (absl::Status fds = load::RaiseDescriptorLimit(
+  if (absl::Status fds = RaiseDescriptorLimit(
           uint64_t(max_connections) * cpus->size() + 4 * app->pool + 64);
       !fds.ok()) {
     absl::FPrintF(stderr,
