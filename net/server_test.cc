@@ -16,11 +16,15 @@
 #include "net/native/process_session.h"
 #include "net/virtine_session.h"
 #include "tests/apps/hostile_image.h"
+#include "tests/apps/stash_image.h"
 #include "tests/testing/kvm.h"
 #include "tests/testing/tcp_client.h"
 
 extern "C" int hostile_app_init(void);
 extern "C" int hostile_app_serve(void);
+extern "C" int stash_app_init(void);
+extern "C" int stash_app_handle(wasp_request_area* area);
+extern "C" const uint32_t stash_app_input_capacity;
 
 namespace wasp {
 namespace {
@@ -36,6 +40,13 @@ struct TestApp {
 };
 
 TestApp EchoApp() { return {images::echo(), EchoNativeApp()}; }
+TestApp StashApp() {
+  return {images::stash(),
+          {.name = "stash",
+           .init = &stash_app_init,
+           .handle = &stash_app_handle,
+           .input_capacity = stash_app_input_capacity}};
+}
 TestApp HostileApp() {
   return {images::hostile(),
           {.name = "hostile",
@@ -218,23 +229,25 @@ TEST_P(ServerTest, RefusesPromptlyPastMaxConnections) {
   EXPECT_EQ(Echo(next, "three"), "three");
 }
 
-// A session per connection (a process): past the pool, connections wait
-// in the queue; past the queue they are refused at once.
+// A session per connection (a process): a connection gets one when its
+// client sends something; past the pool such connections wait in the
+// queue, past the queue they are refused at once (503 for HTTP).
 TEST_P(SessionServerTest, RefusesPromptlyPastTheQueue) {
   StartServer(EchoApp(), {.pool = 1, .queue = 1});
   TcpClient busy = Connect();
   ASSERT_EQ(Echo(busy, "hold"), "hold");  // holds the only process
-  TcpClient waiting = Connect();          // queued
+  TcpClient waiting = Connect();
+  ASSERT_TRUE(waiting.Send("next").ok());  // queued
   absl::SleepFor(absl::Milliseconds(100));
   TcpClient refused = Connect();
+  ASSERT_TRUE(refused.Send("too many").ok());
   EXPECT_TRUE(refused.ClosedWithin(absl::Seconds(2)));
   EXPECT_NE(
-      server_->Metrics().find("wasp_connections_refused_total{worker=\"0\"} 1"),
+      server_->Metrics().find("wasp_requests_rejected_total{worker=\"0\"} 1"),
       std::string::npos)
       << server_->Metrics();
   // The queued one is served once the busy one leaves.
   busy.ShutdownWrite();
-  ASSERT_TRUE(waiting.Send("next").ok());
   auto back = waiting.ReceiveExactly(4);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(*back, "next");
@@ -418,8 +431,55 @@ TEST_P(ServerTest, SendCloseAnswersAndClosesInOneExit) {
   }
 }
 
+// Every request starts from the snapshot, even on the same connection.
+TEST_P(VirtineServerTest, NothingOfOneRequestReachesTheNextOnOneConnection) {
+  StartServer(StashApp(), {.pool = 1});
+  TcpClient client = Connect();
+  ASSERT_TRUE(client.Send("STASH secret\n").ok());
+  EXPECT_EQ(client.ReceiveExactly(8).value_or(""), "stashed\n");
+  ASSERT_TRUE(client.Send("PEEK\n").ok());
+  EXPECT_EQ(client.ReceiveExactly(8).value_or(""), "(empty)\n");
+  // Pipelined in one run: the run sees its own stash, the next does not.
+  ASSERT_TRUE(client.Send("STASH again\nPEEK\n").ok());
+  EXPECT_EQ(client.ReceiveExactly(14).value_or(""), "stashed\nagain\n");
+  ASSERT_TRUE(client.Send("PEEK\n").ok());
+  EXPECT_EQ(client.ReceiveExactly(8).value_or(""), "(empty)\n");
+}
+
+// A connection-scoped virtine that waits for its client hibernates: with
+// one virtine, another connection is served meanwhile, and the first one
+// resumes exactly where it was.
+TEST_P(VirtineServerTest, AWaitingSessionHibernatesAndResumes) {
+  StartServer(HostileApp(), {.pool = 1});
+  TcpClient waiting = Connect();
+  ASSERT_TRUE(waiting.Send("RECV").ok());  // the guest now waits to receive
+  absl::SleepFor(absl::Milliseconds(50));
+  TcpClient other = Connect();
+  ASSERT_TRUE(other.Send("echo me").ok());
+  EXPECT_EQ(other.ReceiveExactly(7).value_or(""), "echo me");
+  ASSERT_TRUE(waiting.Send("0123456789abcdef").ok());
+  EXPECT_EQ(waiting.ReceiveAll().value_or(""), "received");
+  std::string metrics = server_->Metrics();
+  EXPECT_NE(metrics.find("wasp_hibernations_total{worker=\"0\"} 1"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("wasp_hibernated_bytes{worker=\"0\"} 0"),
+            std::string::npos)
+      << metrics;
+}
+
 // What --isolation=none gives up: a connection's writes to a global are
 // there for the next one (the isolating modes pass the test above).
+TEST_P(SharedServerTest, NativeRequestsShareState) {
+  StartServer(StashApp(), {.pool = 1});
+  TcpClient writer = Connect();
+  ASSERT_TRUE(writer.Send("STASH shared\n").ok());
+  EXPECT_EQ(writer.ReceiveExactly(8).value_or(""), "stashed\n");
+  TcpClient reader = Connect();
+  ASSERT_TRUE(reader.Send("PEEK\n").ok());
+  EXPECT_EQ(reader.ReceiveExactly(7).value_or(""), "shared\n");
+}
+
 TEST_P(SharedServerTest, NativeConnectionsShareState) {
   StartServer(HostileApp(), {.pool = 1});
   TcpClient writer = Connect();

@@ -55,6 +55,21 @@ class Session {
   // Whether the session reads and writes its socket itself (a forked
   // process), so that the worker cannot know what the client got.
   virtual bool does_own_io() const { return false; }
+
+  // Hibernation (virtines of connection-scoped apps). While the session
+  // waits to receive, Park() gives its virtine back to its pool and keeps
+  // only what it changed since the snapshot; Unpark() restores that into
+  // any free virtine (ResourceExhausted when none is free) and returns the
+  // pending receive again, on the new virtine's memory.
+  virtual bool can_park() const { return false; }
+  virtual absl::Status Park() {
+    return absl::UnimplementedError("this session cannot park");
+  }
+  virtual absl::StatusOr<IoRequest> Unpark() {
+    return absl::UnimplementedError("this session cannot park");
+  }
+  // Host memory a parked session holds.
+  virtual size_t parked_bytes() const { return 0; }
 };
 
 // Makes and takes back the sessions of one worker; each worker has its own.
@@ -63,8 +78,11 @@ class SessionPool {
   virtual ~SessionPool() = default;
   // A session for a new connection; ResourceExhausted when all are in use.
   virtual absl::StatusOr<std::unique_ptr<Session>> Acquire() = 0;
-  // Takes a finished session back (a virtine is reset and reused).
-  virtual void Release(std::unique_ptr<Session> session) = 0;
+  // Takes a finished session back (a virtine is reset and reused); an error
+  // means what it held could not be reset and was discarded.
+  virtual absl::Status Release(std::unique_ptr<Session> session) = 0;
+  // Sessions holding a virtine (or stack, or process) now; parked ones
+  // hold none.
   virtual size_t in_use() const = 0;
   virtual size_t capacity() const = 0;
 };

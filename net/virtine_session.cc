@@ -28,16 +28,21 @@ const HypercallTable& SocketHypercalls() {
   return table;
 }
 
+// A connection-scoped virtine. While it waits to receive it can hibernate:
+// its delta from the snapshot goes to host memory and its virtine back to
+// the cache, and any free virtine of the cache resumes it later.
 class VirtineSession final : public Session {
  public:
-  VirtineSession(Virtine* virtine, absl::Duration cpu_budget)
-      : virtine_(virtine), cpu_budget_(cpu_budget) {}
-  // A session that owns its virtine: destroyed with it.
+  // A virtine lent by `cache`, which takes it back.
+  VirtineSession(Virtine* virtine, Cache* cache, absl::Duration cpu_budget)
+      : cache_(cache), virtine_(virtine), cpu_budget_(cpu_budget) {}
+  // A session that owns its virtine: destroyed with it; it never parks.
   VirtineSession(std::unique_ptr<Virtine> virtine, absl::Duration cpu_budget)
       : owned_(std::move(virtine)),
         virtine_(owned_.get()),
         cpu_budget_(cpu_budget) {}
 
+  // nullptr while parked.
   Virtine* virtine() const { return virtine_; }
 
   absl::Span<uint8_t> first_buffer() override {
@@ -49,26 +54,68 @@ class VirtineSession final : public Session {
   }
 
   absl::StatusOr<IoRequest> Start(int, size_t length) override {
-    exits_at_start_ = virtine_->stats().exits;
-    ASSIGN_OR_RETURN(Exit exit,
-                     virtine_->start_call(length, absl::Now() + cpu_budget_));
-    return Next(exit);
+    return RunGuest([&] {
+      return virtine_->start_call(length, absl::Now() + cpu_budget_);
+    });
   }
 
   absl::StatusOr<IoRequest> Resume(int64_t result) override {
     virtine_->set_hypercall_result(result);
-    ASSIGN_OR_RETURN(Exit exit, virtine_->run(absl::Now() + cpu_budget_));
-    return Next(exit);
+    return RunGuest([&] { return virtine_->run(absl::Now() + cpu_budget_); });
   }
 
-  SessionCounters counters() const override {
-    return {.exits = virtine_->stats().exits - exits_at_start_};
+  SessionCounters counters() const override { return {.exits = exits_}; }
+
+  bool can_park() const override {
+    return cache_ != nullptr && pending_receive_.has_value();
+  }
+
+  absl::Status Park() override {
+    if (!can_park() || virtine_ == nullptr) {
+      return absl::FailedPreconditionError(
+          "only a virtine waiting to receive can park");
+    }
+    ASSIGN_OR_RETURN(ParkedVirtine parked, virtine_->park());
+    parked_.emplace(std::move(parked));
+    absl::Status reset = cache_->put(virtine_);
+    virtine_ = nullptr;
+    return reset;  // the delta is safe either way
+  }
+
+  absl::StatusOr<IoRequest> Unpark() override {
+    if (!parked_) return absl::FailedPreconditionError("not parked");
+    ASSIGN_OR_RETURN(Virtine * virtine, cache_->acquire());
+    if (absl::Status status = virtine->unpark(*parked_); !status.ok()) {
+      (void)cache_->put(virtine);
+      return status;
+    }
+    virtine_ = virtine;
+    parked_.reset();
+    // The receive is the same; its buffer is in the new virtine's memory.
+    ASSIGN_OR_RETURN(auto in,
+                     virtine_->memory().TranslateForWrite(
+                         pending_receive_->first, pending_receive_->second));
+    return IoRequest{.kind = IoRequest::Kind::kRecv, .in = in};
+  }
+
+  size_t parked_bytes() const override {
+    return parked_ ? parked_->bytes() : 0;
   }
 
  private:
+  template <typename RunFn>
+  absl::StatusOr<IoRequest> RunGuest(RunFn run) {
+    uint64_t before = virtine_->stats().exits;
+    absl::StatusOr<Exit> exit = run();
+    exits_ += virtine_->stats().exits - before;
+    if (!exit.ok()) return exit.status();
+    return Next(*exit);
+  }
+
   // Turns a socket hypercall into an IoRequest; bad buffers are answered
   // with -WASP_EFAULT without leaving the virtine's loop.
   absl::StatusOr<IoRequest> Next(Exit exit) {
+    pending_receive_.reset();
     for (;;) {
       switch (exit.reason) {
         case ExitReason::Exited:
@@ -77,7 +124,11 @@ class VirtineSession final : public Session {
           absl::StatusOr<IoRequest> request = Translate(exit.hypercall);
           if (request.ok()) return request;
           virtine_->set_hypercall_result(-WASP_EFAULT);
-          ASSIGN_OR_RETURN(exit, virtine_->run(absl::Now() + cpu_budget_));
+          uint64_t before = virtine_->stats().exits;
+          absl::StatusOr<Exit> next = virtine_->run(absl::Now() + cpu_budget_);
+          exits_ += virtine_->stats().exits - before;
+          if (!next.ok()) return next.status();
+          exit = *next;
           continue;
         }
         case ExitReason::Timeout:
@@ -101,6 +152,7 @@ class VirtineSession final : public Session {
         // Recorded as written by the host, so the reset restores it.
         ASSIGN_OR_RETURN(auto in,
                          virtine_->memory().TranslateForWrite(a[0], a[1]));
+        pending_receive_.emplace(a[0], a[1]);
         return IoRequest{.kind = IoRequest::Kind::kRecv, .in = in};
       }
       case WASP_HC_SEND: {
@@ -115,6 +167,7 @@ class VirtineSession final : public Session {
         ASSIGN_OR_RETURN(auto out, virtine_->memory().Translate(a[0], a[1]));
         ASSIGN_OR_RETURN(auto in,
                          virtine_->memory().TranslateForWrite(a[2], a[3]));
+        pending_receive_.emplace(a[2], a[3]);
         return IoRequest{
             .kind = IoRequest::Kind::kSendRecv, .out = out, .in = in};
       }
@@ -125,9 +178,13 @@ class VirtineSession final : public Session {
   }
 
   const std::unique_ptr<Virtine> owned_;
-  Virtine* const virtine_;
+  Cache* const cache_ = nullptr;
+  Virtine* virtine_;
   const absl::Duration cpu_budget_;
-  uint64_t exits_at_start_ = 0;
+  uint64_t exits_ = 0;
+  // The guest buffer (address, length) of the receive it waits for.
+  std::optional<std::pair<uint64_t, uint64_t>> pending_receive_;
+  std::optional<ParkedVirtine> parked_;
 };
 
 // One worker's virtines; used by that worker's thread only (no locks).
@@ -138,13 +195,15 @@ class VirtinePool final : public SessionPool {
 
   absl::StatusOr<std::unique_ptr<Session>> Acquire() override {
     ASSIGN_OR_RETURN(Virtine * virtine, cache_->acquire());
-    return std::make_unique<VirtineSession>(virtine, options_.cpu_budget);
+    return std::make_unique<VirtineSession>(virtine, cache_.get(),
+                                            options_.cpu_budget);
   }
 
-  void Release(std::unique_ptr<Session> session) override {
-    auto* virtine_session = static_cast<VirtineSession*>(session.get());
-    // A virtine that cannot be reset is dropped by the cache and replaced.
-    (void)cache_->put(virtine_session->virtine());
+  // A virtine that cannot be reset is dropped by the cache (and replaced
+  // at a later Acquire); the error says so.
+  absl::Status Release(std::unique_ptr<Session> session) override {
+    Virtine* virtine = static_cast<VirtineSession*>(session.get())->virtine();
+    return virtine == nullptr ? absl::OkStatus() : cache_->put(virtine);
   }
 
   size_t in_use() const override {
@@ -178,9 +237,10 @@ class FreshVirtinePool final : public SessionPool {
                                             options_.cpu_budget);
   }
 
-  void Release(std::unique_ptr<Session> session) override {
+  absl::Status Release(std::unique_ptr<Session> session) override {
     session.reset();  // and its VM
     --in_use_;
+    return absl::OkStatus();
   }
 
   size_t in_use() const override { return in_use_; }
@@ -212,7 +272,7 @@ absl::StatusOr<ServingPool> MakeVirtinePool(const Image& image,
     auto pool = std::make_unique<FreshVirtinePool>(image, virtine, options);
     // A first connection's virtine: the image loads, the VM can be made.
     ASSIGN_OR_RETURN(std::unique_ptr<Session> session, pool->Acquire());
-    pool->Release(std::move(session));
+    RETURN_IF_ERROR(pool->Release(std::move(session)));
     return ServingPool{.sessions = std::move(pool)};
   }
   auto cache = std::make_unique<Cache>(

@@ -95,9 +95,7 @@ void Worker::Run(PoolFactory make_pool, absl::Status* ready,
   Loop();
   // Sessions go back before the pool (and its virtines) are destroyed.
   for (auto& c : connections_) {
-    if (c->slot && c->slot->session) {
-      sessions_->Release(std::move(c->slot->session));
-    }
+    if (c->slot && c->slot->session) ReleaseSession(*c->slot);
   }
   sessions_.reset();
   handlers_.reset();
@@ -218,12 +216,14 @@ void Worker::SetState(Connection& c, State state) {
 
 void Worker::Close(size_t index) {
   Connection& c = *connections_[index];
+  if (c.slot && c.slot->session) ReleaseSession(*c.slot);
   SetState(c, State::kFree);
   ++c.generation;
   c.socket.reset();
   c.input = PendingInput();
   c.input_flags = 0;
   c.close_after_output = false;
+  c.answered = false;
   std::vector<iovec>().swap(c.unsent);
   std::string().swap(c.copied);
   c.slot.reset();
@@ -254,8 +254,8 @@ void Worker::Handle(const io_uring_cqe& cqe) {
       return OnReadable(index, cqe.res);
     case kTagOutput:
       return OnOutputSent(index, cqe.res);
-    case kTagFirstRecv:
-      return OnFirstRecv(index, cqe.res);
+    case kTagSessionReadable:
+      return OnSessionReadable(index, cqe.res);
     case kTagRecv:
       return OnRecv(index, cqe.res);
     case kTagSend:

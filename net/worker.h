@@ -127,15 +127,21 @@ class Worker final {
 
   // Sessions (worker_sessions.cc).
   void OpenSession(size_t index);
+  void ArmSessionPoll(size_t index);
+  void OnSessionReadable(size_t index, int result);
+  void WantSession(size_t index);
+  void Bind(size_t index);
   void Assign(size_t index);
+  void Hibernate(size_t index);
+  void SubmitRingRecv(size_t index);
   void Continue(size_t index, absl::StatusOr<IoRequest> request);
   void SubmitRecv(size_t index);
   void SubmitSend(size_t index);
   void SubmitWait(size_t index);
-  void OnFirstRecv(size_t index, int result);
   void OnRecv(size_t index, int result);
   void OnSend(size_t index, int result);
   void Finish(size_t index, const IoRequest& done);
+  void ReleaseSession(SessionSlot& slot);
   void AssignQueuedSessions();
 
   const WorkerOptions options_;

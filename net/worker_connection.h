@@ -25,9 +25,9 @@ namespace wasp {
 enum Tag : uint64_t {
   kTagWake = 1,
   kTagAccept,
-  kTagReadable,  // request-scoped: the client sent something
-  kTagOutput,    // request-scoped: the rest of a response went out
-  kTagFirstRecv,
+  kTagReadable,         // request-scoped: the client sent something
+  kTagOutput,           // request-scoped: the rest of a response went out
+  kTagSessionReadable,  // sessions: the client sent something
   kTagRecv,
   kTagSend,
   kTagWait,
@@ -49,7 +49,7 @@ enum class Worker::State : uint8_t {
   kQueued,   // waiting for a free handler or session
   kRunning,  // a handler runs its requests (within one call)
   kSending,  // request-scoped: the rest of a response, nothing held
-  kSession,  // holds a session
+  kSession,  // holds a session (or, in kReading, has one hibernated)
 };
 
 // A connection served by a session: what the worker keeps of it.
@@ -57,10 +57,13 @@ struct Worker::SessionSlot {
   std::unique_ptr<Session> session;
   IoRequest request;
   size_t sent = 0;
-  // A receive result already known (end of stream or timeout on the first
-  // receive), returned at the next receive instead of waiting again.
+  // A receive result already known (end of stream or an error on the
+  // first receive), returned at the next receive instead of waiting again.
   std::optional<int64_t> pending_recv;
-  bool started = false;  // the session has its first bytes
+  // The result a hibernated session wakes up to instead of receiving (its
+  // deadline passed).
+  std::optional<int64_t> wake_result;
+  size_t parked_bytes = 0;  // while hibernated
   bool responded = false;
 };
 
@@ -77,6 +80,7 @@ struct Worker::Connection {
   PendingInput input;
   uint32_t input_flags = 0;  // WASP_INPUT_* for the next run
   bool close_after_output = false;
+  bool answered = false;      // the last run sent a response
   std::vector<iovec> unsent;  // what the socket did not take at once
   std::string copied;         // the part of it that could not stay in place
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <utility>
 
 #include "absl/strings/str_format.h"
 #include "net/event_log.h"
@@ -146,6 +147,7 @@ void Worker::RunRequests(size_t index, RequestHandler* handler) {
   }
   c.input.AfterRun(*result);
   c.close_after_output = result->close || c.input_flags != 0;
+  c.answered = !result->output.empty();
   c.input_flags = 0;
   SendOutput(index, handler, result->output);
 }
@@ -230,7 +232,11 @@ void Worker::OnOutputSent(size_t index, int result) {
 void Worker::AfterOutput(size_t index) {
   Connection& c = *connections_[index];
   if (c.close_after_output || draining_) return Close(index);
-  c.deadline = absl::Now() + options_.idle_timeout;
+  // The next request's deadline counts from the last response, not from
+  // a run that only found part of a request.
+  if (std::exchange(c.answered, false)) {
+    c.deadline = absl::Now() + options_.idle_timeout;
+  }
   if (c.input.Stuck(scratch_.size())) return Close(index);
   if (c.input.Due(scratch_.size())) return Dispatch(index);
   ArmPoll(index);

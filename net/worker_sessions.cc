@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
+#include <utility>
 
 #include "absl/strings/str_format.h"
 #include "guest/abi/hypercall.h"
@@ -33,14 +35,43 @@ constexpr char kBusy[] =
 
 }  // namespace
 
+// A connection gets its session only once its client has sent something:
+// until then it is a socket with a poll armed, as a request-scoped one is.
 void Worker::OpenSession(size_t index) {
+  connections_[index]->slot = std::make_unique<SessionSlot>();
+  ArmSessionPoll(index);
+}
+
+void Worker::ArmSessionPoll(size_t index) {
   Connection& c = *connections_[index];
-  c.slot = std::make_unique<SessionSlot>();
+  SetState(c, State::kReading);
+  io_uring_sqe* sqe = ring_->Sqe();
+  io_uring_prep_poll_add(sqe, c.socket.get(), POLLIN);
+  io_uring_sqe_set_data64(sqe, Pack(kTagSessionReadable, index, c.generation));
+  LinkTimeout(index, sqe, c.deadline - absl::Now());
+}
+
+// The client sent something (or its deadline passed): a session that has
+// not started starts, a hibernated one wakes up.
+void Worker::OnSessionReadable(size_t index, int result) {
+  SessionSlot& slot = *connections_[index]->slot;
+  bool timed_out = result == -ECANCELED;
+  if (slot.session == nullptr) {
+    if (result < 0 || draining_) return Close(index);
+    return WantSession(index);
+  }
+  if (result < 0 && !timed_out) return Finish(index, IoRequest{});
+  if (timed_out) slot.wake_result = -WASP_ETIMEDOUT;
+  WantSession(index);
+}
+
+void Worker::WantSession(size_t index) {
+  Connection& c = *connections_[index];
   if (queue_.empty() && sessions_->in_use() < sessions_->capacity()) {
-    return Assign(index);
+    return Bind(index);
   }
   if (queue_.size() >= options_.queue_limit) {
-    ++metrics_.connections_refused;
+    ++metrics_.requests_rejected;
     return Refuse(index, kBusy);
   }
   SetState(c, State::kQueued);
@@ -52,10 +83,32 @@ void Worker::AssignQueuedSessions() {
     auto [index, generation] = queue_.front();
     queue_.pop_front();
     Connection& c = *connections_[index];
-    if (c.state == State::kQueued && c.generation == generation) {
-      Assign(index);
-    }
+    if (c.state == State::kQueued && c.generation == generation) Bind(index);
   }
+}
+
+// Gives the connection its session: a new one, or its own unparked.
+void Worker::Bind(size_t index) {
+  Connection& c = *connections_[index];
+  SessionSlot& slot = *c.slot;
+  if (slot.session == nullptr) return Assign(index);
+  absl::StatusOr<IoRequest> request = slot.session->Unpark();
+  if (!request.ok() &&
+      request.status().code() == absl::StatusCode::kResourceExhausted) {
+    SetState(c, State::kQueued);
+    queue_.emplace_front(index, c.generation);
+    return;
+  }
+  metrics_.hibernated_bytes -= static_cast<int64_t>(slot.parked_bytes);
+  slot.parked_bytes = 0;
+  SetState(c, State::kSession);
+  metrics_.pool_in_use = static_cast<int64_t>(sessions_->in_use());
+  if (!request.ok()) return Continue(index, request);
+  slot.request = *std::move(request);
+  if (std::optional<int64_t> result = std::exchange(slot.wake_result, {})) {
+    return Continue(index, slot.session->Resume(*result));
+  }
+  SubmitRecv(index);
 }
 
 void Worker::Assign(size_t index) {
@@ -69,17 +122,39 @@ void Worker::Assign(size_t index) {
   }
   SetState(c, State::kSession);
   slot.session = std::move(*session);
-  c.deadline = absl::Now() + options_.idle_timeout;
   metrics_.pool_in_use = static_cast<int64_t>(sessions_->in_use());
   absl::Span<uint8_t> first = slot.session->first_buffer();
   if (first.empty()) {
-    slot.started = true;
     return Continue(index, slot.session->Start(c.socket.get(), 0));
   }
   // The client's first bytes go straight into the session (a virtine's call
   // area) before it runs at all.
-  slot.request = IoRequest{.kind = IoRequest::Kind::kRecv, .in = first};
-  SubmitRecv(index);
+  ssize_t n = ::recv(c.socket.get(), first.data(), first.size(), MSG_DONTWAIT);
+  size_t length = 0;
+  if (n > 0) {
+    length = static_cast<size_t>(n);
+    metrics_.bytes_received += length;
+  } else {
+    slot.pending_recv = n == 0 ? 0 : RecvResult(-errno);
+  }
+  Continue(index, slot.session->Start(c.socket.get(), length));
+}
+
+// While it waits for its client a session that can park gives its virtine
+// back; the next bytes wake it up in any free one.
+void Worker::Hibernate(size_t index) {
+  Connection& c = *connections_[index];
+  SessionSlot& slot = *c.slot;
+  if (absl::Status parked = slot.session->Park(); !parked.ok()) {
+    LogEvent(absl::StrFormat("worker %d: a session could not park: %s",
+                             options_.index, parked.ToString()));
+    return SubmitRingRecv(index);  // it waits holding its virtine
+  }
+  ++metrics_.hibernations;
+  slot.parked_bytes = slot.session->parked_bytes();
+  metrics_.hibernated_bytes += static_cast<int64_t>(slot.parked_bytes);
+  metrics_.pool_in_use = static_cast<int64_t>(sessions_->in_use());
+  ArmSessionPoll(index);
 }
 
 void Worker::Continue(size_t index, absl::StatusOr<IoRequest> request) {
@@ -116,11 +191,22 @@ void Worker::SubmitRecv(size_t index) {
   if (slot.request.in.empty()) {
     return Continue(index, slot.session->Resume(0));
   }
+  if (!slot.session->can_park()) return SubmitRingRecv(index);
+  ssize_t n = ::recv(c.socket.get(), slot.request.in.data(),
+                     slot.request.in.size(), MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+    return Hibernate(index);
+  }
+  OnRecv(index, n >= 0 ? static_cast<int>(n) : -errno);
+}
+
+void Worker::SubmitRingRecv(size_t index) {
+  Connection& c = *connections_[index];
+  SessionSlot& slot = *c.slot;
   io_uring_sqe* sqe = ring_->Sqe();
   io_uring_prep_recv(sqe, c.socket.get(), slot.request.in.data(),
                      slot.request.in.size(), 0);
-  io_uring_sqe_set_data64(
-      sqe, Pack(slot.started ? kTagRecv : kTagFirstRecv, index, c.generation));
+  io_uring_sqe_set_data64(sqe, Pack(kTagRecv, index, c.generation));
   LinkTimeout(index, sqe, c.deadline - absl::Now());
 }
 
@@ -141,20 +227,6 @@ void Worker::SubmitWait(size_t index) {
   io_uring_sqe* sqe = ring_->Sqe();
   io_uring_prep_poll_add(sqe, c.slot->request.fd, POLLIN);
   io_uring_sqe_set_data64(sqe, Pack(kTagWait, index, c.generation));
-}
-
-void Worker::OnFirstRecv(size_t index, int result) {
-  Connection& c = *connections_[index];
-  SessionSlot& slot = *c.slot;
-  slot.started = true;
-  size_t length = 0;
-  if (result > 0) {
-    length = static_cast<size_t>(result);
-    metrics_.bytes_received += length;
-  } else {
-    slot.pending_recv = RecvResult(result);
-  }
-  Continue(index, slot.session->Start(c.socket.get(), length));
 }
 
 void Worker::OnRecv(size_t index, int result) {
@@ -205,11 +277,21 @@ void Worker::Finish(size_t index, const IoRequest& done) {
                    MSG_NOSIGNAL | MSG_DONTWAIT);
     }
   }
+  Close(index);  // which releases the session
+}
+
+void Worker::ReleaseSession(SessionSlot& slot) {
   metrics_.exits += slot.session->counters().exits;
-  sessions_->Release(std::move(slot.session));
+  metrics_.hibernated_bytes -= static_cast<int64_t>(slot.parked_bytes);
+  slot.parked_bytes = 0;
+  if (absl::Status released = sessions_->Release(std::move(slot.session));
+      !released.ok()) {
+    ++metrics_.reset_failures;
+    LogEvent(absl::StrFormat("worker %d: a virtine was discarded: %s",
+                             options_.index, released.ToString()));
+  }
   ++metrics_.resets;
   metrics_.pool_in_use = static_cast<int64_t>(sessions_->in_use());
-  Close(index);
 }
 
 }  // namespace wasp

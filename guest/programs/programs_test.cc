@@ -121,7 +121,8 @@ TEST_P(ProgramsTest, NothingOfOneCallReachesTheNext) {
   secret_report after = Report(Call(*virtine, SecretArg('r', secret)));
   EXPECT_EQ(after.found_in_memory, 0);
   for (int i = 0; i < SECRET_GPR_COUNT; ++i) {
-    uint64_t expected = i == SECRET_RDI ? 0 : SECRET_GPR_VALUE(i);
+    uint64_t expected =
+        i == SECRET_RDI || i == SECRET_RSI ? 0 : SECRET_GPR_VALUE(i);
     EXPECT_EQ(after.gprs[i], expected) << "register " << i;
   }
   for (int i = 0; i < 16; ++i) {

@@ -54,7 +54,8 @@ enum secret_gpr {
 };
 
 // Before its snapshot the program sets every GPR of the report to
-// SECRET_GPR_VALUE(index), except RDI (the hypercall's argument, 0), and
+// SECRET_GPR_VALUE(index), except RDI and RSI (the hypercall's arguments,
+// 0), and
 // byte j of XMMi to SECRET_XMM_VALUE(i, j); MXCSR and the x87 control word
 // keep the values the virtine started with (0x1f80 and 0x037f). A correct
 // restore brings back exactly these values on every call.

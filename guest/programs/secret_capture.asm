@@ -31,7 +31,6 @@ secret_snapshot_and_capture:
   mov rbx, GPR_VALUE + 0
   mov rcx, GPR_VALUE + 1
   mov rdx, GPR_VALUE + 2
-  mov rsi, GPR_VALUE + 3
   mov rbp, GPR_VALUE + 5
   mov r8, GPR_VALUE + 6
   mov r9, GPR_VALUE + 7
@@ -59,6 +58,7 @@ secret_snapshot_and_capture:
   movdqu xmm15, [xmm_values + 240]
   mov eax, WASP_HC_SNAPSHOT
   xor edi, edi                  ; no call area
+  xor esi, esi                  ; no request area
   out WASP_PORT_HYPERCALL, al
   ; Every later call resumes here.
   ; The order of secret.h's enum secret_gpr.

@@ -154,13 +154,14 @@ class CoroutinePool final : public SessionPool {
   }
 
   // Takes only sessions this pool handed out.
-  void Release(std::unique_ptr<Session> session) override {
-    if (session == nullptr) return;
+  absl::Status Release(std::unique_ptr<Session> session) override {
+    if (session == nullptr) return absl::OkStatus();
     auto* coroutine_session = static_cast<CoroutineSession*>(session.get());
     std::unique_ptr<CoroutineStack> stack = coroutine_session->TakeStack();
     session.reset();  // frees what the app left allocated
     if (stack != nullptr) free_stacks_.push_back(std::move(stack));
     --in_use_;
+    return absl::OkStatus();
   }
 
   size_t in_use() const override { return in_use_; }

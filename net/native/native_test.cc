@@ -173,7 +173,7 @@ void ExpectEcho(SessionPool& pool, size_t total, size_t piece) {
   ASSERT_TRUE(done.ok()) << done.status();
   EXPECT_FALSE(done->failed) << done->failure;
   EXPECT_EQ(result, "same");
-  pool.Release(std::move(*session));
+  EXPECT_TRUE(pool.Release(std::move(*session)).ok());
   EXPECT_EQ(pool.in_use(), 0u);
 }
 
@@ -191,7 +191,7 @@ Served ServeOne(SessionPool& pool, const std::string& request) {
   Served served{Drive(**session, c.server.get()), ""};
   c.server.reset();  // the worker closes the connection
   served.reply = ReadToEnd(c.client.get());
-  pool.Release(std::move(*session));
+  EXPECT_TRUE(pool.Release(std::move(*session)).ok());
   return served;
 }
 
@@ -259,7 +259,7 @@ TEST(CoroutinePoolTest, FirstBufferIsTheCallArea) {
   auto session = (*pool)->Acquire();
   ASSERT_TRUE(session.ok());
   EXPECT_EQ((*session)->first_buffer().size(), size_t{WASP_CALL_ARG_MAX});
-  (*pool)->Release(std::move(*session));
+  EXPECT_TRUE((*pool)->Release(std::move(*session)).ok());
 }
 
 TEST(CoroutinePoolTest, ClientThatClosesAtOnceEndsTheSession) {
@@ -272,7 +272,7 @@ TEST(CoroutinePoolTest, ClientThatClosesAtOnceEndsTheSession) {
   absl::StatusOr<IoRequest> done = Drive(**session, c.server.get());
   ASSERT_TRUE(done.ok()) << done.status();
   EXPECT_FALSE(done->failed);
-  (*pool)->Release(std::move(*session));
+  EXPECT_TRUE((*pool)->Release(std::move(*session)).ok());
 }
 
 TEST(CoroutinePoolTest, CapacityIsABound) {
@@ -284,11 +284,11 @@ TEST(CoroutinePoolTest, CapacityIsABound) {
   EXPECT_EQ((*pool)->in_use(), 2u);
   auto c = (*pool)->Acquire();
   EXPECT_EQ(c.status().code(), absl::StatusCode::kResourceExhausted);
-  (*pool)->Release(std::move(*a));
+  EXPECT_TRUE((*pool)->Release(std::move(*a)).ok());
   auto d = (*pool)->Acquire();
   EXPECT_TRUE(d.ok());
-  (*pool)->Release(std::move(*b));
-  (*pool)->Release(std::move(*d));
+  EXPECT_TRUE((*pool)->Release(std::move(*b)).ok());
+  EXPECT_TRUE((*pool)->Release(std::move(*d)).ok());
   EXPECT_EQ((*pool)->in_use(), 0u);
   EXPECT_EQ(MakeCoroutinePool(StreamEchoApp(), 0, NoConfig()).status().code(),
             absl::StatusCode::kInvalidArgument);
@@ -303,7 +303,9 @@ TEST(CoroutinePoolTest, ReleaseMidConnectionThenServeAgain) {
     auto request = (*session)->Start(-1, 0);  // nothing yet: it receives
     ASSERT_TRUE(request.ok()) << request.status();
     EXPECT_EQ(request->kind, IoRequest::Kind::kRecv);
-    (*pool)->Release(std::move(*session));  // abandoned while suspended
+    EXPECT_TRUE((*pool)
+                    ->Release(std::move(*session))
+                    .ok());  // abandoned while suspended
   }
   ExpectEcho(**pool, 10000, 1000);  // on the reused stack
 }
@@ -334,8 +336,8 @@ TEST(CoroutinePoolTest, SessionsInterleaveOnOneThread) {
   EXPECT_EQ(std::string(rb->out.begin(), rb->out.end()), "ccc");
   EXPECT_EQ((*a)->Resume(0).status().code(),
             absl::StatusCode::kFailedPrecondition);
-  (*pool)->Release(std::move(*a));
-  (*pool)->Release(std::move(*b));
+  EXPECT_TRUE((*pool)->Release(std::move(*a)).ok());
+  EXPECT_TRUE((*pool)->Release(std::move(*b)).ok());
 }
 
 TEST(CoroutinePoolTest, InitSeesTheConfigOnce) {
@@ -390,7 +392,7 @@ TEST(CoroutinePoolTest, SendCloseIsTheSessionsLastRequest) {
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->kind, IoRequest::Kind::kSendClose);
   EXPECT_EQ(std::string(request->out.begin(), request->out.end()), "last");
-  (*pool)->Release(std::move(*session));  // never resumed
+  EXPECT_TRUE((*pool)->Release(std::move(*session)).ok());  // never resumed
   EXPECT_EQ((*pool)->in_use(), 0u);
 }
 
@@ -406,7 +408,7 @@ TEST(CoroutinePoolTest, BadFreeFailsTheSession) {
   EXPECT_EQ(done->kind, IoRequest::Kind::kDone);
   EXPECT_TRUE(done->failed);
   EXPECT_TRUE(absl::StrContains(done->failure, "wasp_free")) << done->failure;
-  (*pool)->Release(std::move(*session));
+  EXPECT_TRUE((*pool)->Release(std::move(*session)).ok());
 }
 
 // --- Processes (--isolation=process) ---
@@ -418,7 +420,7 @@ TEST(ProcessPoolTest, EchoesALargePayloadInPieces) {
   auto session = (*pool)->Acquire();
   ASSERT_TRUE(session.ok());
   EXPECT_TRUE((*session)->first_buffer().empty());
-  (*pool)->Release(std::move(*session));
+  EXPECT_TRUE((*pool)->Release(std::move(*session)).ok());
   ExpectEcho(**pool, 100 * 1024, 3000);
 }
 
@@ -430,7 +432,7 @@ TEST(ProcessPoolTest, CapacityIsABound) {
   ASSERT_TRUE(a.ok());
   EXPECT_EQ((*pool)->Acquire().status().code(),
             absl::StatusCode::kResourceExhausted);
-  (*pool)->Release(std::move(*a));
+  EXPECT_TRUE((*pool)->Release(std::move(*a)).ok());
   EXPECT_TRUE((*pool)->Acquire().ok());
 }
 
@@ -448,7 +450,7 @@ TEST(ProcessPoolTest, ReleaseKillsARunningChild) {
   ASSERT_EQ(::write(c.client.get(), "ping", 4), 4);
   char buf[4];
   ASSERT_EQ(::read(c.client.get(), buf, 4), 4);
-  (*pool)->Release(std::move(*session));
+  EXPECT_TRUE((*pool)->Release(std::move(*session)).ok());
   EXPECT_EQ((*pool)->in_use(), 0u);
   // The only other holder of the connection, the child, is gone.
   c.server.reset();

@@ -401,10 +401,11 @@ class ProcessPool final : public SessionPool {
                                             cpu_budget_);
   }
 
-  void Release(std::unique_ptr<Session> session) override {
-    if (session == nullptr) return;
+  absl::Status Release(std::unique_ptr<Session> session) override {
+    if (session == nullptr) return absl::OkStatus();
     session.reset();  // kills and reaps a child that still runs
     --in_use_;
+    return absl::OkStatus();
   }
 
   size_t in_use() const override { return in_use_; }

@@ -16,8 +16,8 @@
 #include "absl/strings/str_split.h"
 #include "engine/status_macros.h"
 #include "tools/common/byte_size.h"
-#include "tools/common/flag_names.h"
 #include "tools/common/fd_limit.h"
+#include "tools/common/flag_names.h"
 #include "tools/server/app_pools.h"
 
 ABSL_FLAG(std::string, app, "http", "`http` or `echo`");
