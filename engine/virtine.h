@@ -159,6 +159,9 @@ class Virtine final {
   // The guest's struct wasp_request_area (WASP_HC_SNAPSHOT's second
   // argument), if it registered one.
   std::optional<uint64_t> request_area() const { return request_area_; }
+  // Whether [address, address + size) lies in memory the guest may write
+  // and every reset restores: where a host may put per-call data.
+  bool InWritableRegion(uint64_t address, uint64_t size) const;
 
   // The guest's general registers, read and written through kvm_run.
   const kvm_regs& regs() const { return vcpu_->regs(); }
@@ -206,7 +209,6 @@ class Virtine final {
   bool IsBuiltin(uint64_t number) const;
   std::optional<HypercallResult> HandleBuiltin(const Hypercall& call);
   HypercallResult TakeSnapshot(const Hypercall& call);
-  bool InWritableRegion(uint64_t address, uint64_t size) const;
   // Fresh, and no host write into the writable region since.
   bool Pristine() const;
   HypercallResult CopyConfig(const Hypercall& call);

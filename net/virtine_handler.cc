@@ -3,6 +3,7 @@
 #include <cstddef>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engine/status_macros.h"
 #include "guest/abi/hypercall.h"
@@ -30,6 +31,7 @@ class VirtineHandler final : public RequestHandler {
         budget_(budget) {}
 
   Virtine* virtine() const { return virtine_; }
+  size_t input_capacity() const { return in_cap_; }
 
   absl::StatusOr<RunResult> Run(absl::Span<const uint8_t> input,
                                 uint32_t flags) override {
@@ -149,7 +151,119 @@ class VirtineHandlerPool final : public RequestHandlerPool {
   absl::flat_hash_map<Virtine*, std::unique_ptr<VirtineHandler>> handlers_;
 };
 
+// A virtine booted for one run and destroyed after it: the baseline that
+// snapshots and pools are measured against.
+class FreshVirtineHandler final : public RequestHandler {
+ public:
+  static absl::StatusOr<std::unique_ptr<FreshVirtineHandler>> Boot(
+      const Image& image, const VirtineOptions& options, uint64_t memory,
+      absl::Duration budget) {
+    ASSIGN_OR_RETURN(std::unique_ptr<Virtine> virtine,
+                     Virtine::Create(memory, options));
+    RETURN_IF_ERROR(virtine->load(image));
+    // The app initialises itself and stops at its snapshot hypercall, the
+    // request area registered.
+    ASSIGN_OR_RETURN(Exit exit, virtine->run_to_snapshot(absl::Now() + budget));
+    std::optional<uint64_t> area = virtine->request_area();
+    if (exit.reason != ExitReason::Hypercall ||
+        exit.hypercall.number != WASP_HC_SNAPSHOT || !area) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("image ", image.name,
+                       " did not reach its snapshot with a request area: ",
+                       exit.ToString()));
+    }
+    ASSIGN_OR_RETURN(wasp_request_area fields,
+                     virtine->memory().ReadValue<wasp_request_area>(*area));
+    if (fields.in_cap == 0 ||
+        !virtine->InWritableRegion(fields.in, fields.in_cap)) {
+      return absl::InvalidArgumentError(
+          "the request area's input buffer is not in writable memory");
+    }
+    Virtine* raw = virtine.get();
+    return std::unique_ptr<FreshVirtineHandler>(new FreshVirtineHandler(
+        std::move(virtine),
+        VirtineHandler(raw, *area, fields.in, fields.in_cap, budget)));
+  }
+
+  absl::StatusOr<RunResult> Run(absl::Span<const uint8_t> input,
+                                uint32_t flags) override {
+    return handler_.Run(input, flags);
+  }
+  uint64_t exits() const override {
+    return virtine_->stats().exits;  // the boot's and the run's
+  }
+  size_t input_capacity() const { return in_cap_; }
+
+ private:
+  FreshVirtineHandler(std::unique_ptr<Virtine> virtine, VirtineHandler handler)
+      : virtine_(std::move(virtine)),
+        handler_(std::move(handler)),
+        in_cap_(handler_.input_capacity()) {}
+
+  std::unique_ptr<Virtine> virtine_;
+  VirtineHandler handler_;
+  size_t in_cap_;
+};
+
+class FreshVirtineHandlerPool final : public RequestHandlerPool {
+ public:
+  FreshVirtineHandlerPool(const Image& image, const VirtineOptions& options,
+                          uint64_t memory, size_t capacity,
+                          absl::Duration budget, size_t input_capacity)
+      : image_(image),
+        options_(options),
+        memory_(memory),
+        capacity_(capacity),
+        budget_(budget),
+        input_capacity_(input_capacity) {}
+
+  absl::StatusOr<RequestHandler*> Acquire() override {
+    if (live_.size() >= capacity_) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("all ", capacity_, " fresh virtines are running"));
+    }
+    ASSIGN_OR_RETURN(
+        std::unique_ptr<FreshVirtineHandler> handler,
+        FreshVirtineHandler::Boot(image_, options_, memory_, budget_));
+    RequestHandler* raw = handler.get();
+    live_.emplace(raw, std::move(handler));
+    return raw;
+  }
+
+  absl::Status Release(RequestHandler* handler) override {
+    live_.erase(handler);  // and its VM
+    return absl::OkStatus();
+  }
+
+  size_t in_use() const override { return live_.size(); }
+  size_t capacity() const override { return capacity_; }
+  size_t input_capacity() const override { return input_capacity_; }
+
+ private:
+  const Image image_;
+  const VirtineOptions options_;
+  const uint64_t memory_;
+  const size_t capacity_;
+  const absl::Duration budget_;
+  const size_t input_capacity_;
+  absl::flat_hash_map<RequestHandler*, std::unique_ptr<FreshVirtineHandler>>
+      live_;
+};
+
 }  // namespace
+
+absl::StatusOr<std::unique_ptr<RequestHandlerPool>> MakeFreshVirtineHandlerPool(
+    const Image& image, const VirtineOptions& options, uint64_t memory_bytes,
+    size_t capacity, absl::Duration cpu_budget) {
+  // One boot up front: the image loads, is request-scoped, and says how
+  // large its input is.
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<FreshVirtineHandler> probe,
+      FreshVirtineHandler::Boot(image, options, memory_bytes, cpu_budget));
+  return std::make_unique<FreshVirtineHandlerPool>(image, options, memory_bytes,
+                                                   capacity, cpu_budget,
+                                                   probe->input_capacity());
+}
 
 absl::StatusOr<std::unique_ptr<RequestHandlerPool>> MakeVirtineHandlerPool(
     std::unique_ptr<Cache> cache, size_t capacity, absl::Duration cpu_budget) {
@@ -160,10 +274,10 @@ absl::StatusOr<std::unique_ptr<RequestHandlerPool>> MakeVirtineHandlerPool(
            : absl::FailedPreconditionError("no request area");
   uint64_t in = fields.ok() ? fields->in : 0;
   uint32_t in_cap = fields.ok() ? fields->in_cap : 0;
-  // The input buffer must be guest memory the guest may write.
-  bool usable = fields.ok() && in_cap > 0 &&
-                probe->memory().Contains(in, in_cap) &&
-                in >= WASP_SYSTEM_AREA_END;
+  // The input goes where every reset restores it: nothing of one run may
+  // stay behind for the next.
+  bool usable =
+      fields.ok() && in_cap > 0 && probe->InWritableRegion(in, in_cap);
   RETURN_IF_ERROR(cache->put(probe));
   if (!area) {
     return absl::FailedPreconditionError(
@@ -171,8 +285,8 @@ absl::StatusOr<std::unique_ptr<RequestHandlerPool>> MakeVirtineHandlerPool(
   }
   if (!usable) {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "the request area's input buffer [%#x, +%#x) is not guest memory "
-        "above the system area",
+        "the request area's input buffer [%#x, +%#x) is not in the guest's "
+        "writable memory",
         in, in_cap));
   }
   return std::make_unique<VirtineHandlerPool>(std::move(cache), capacity,

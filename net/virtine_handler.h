@@ -11,6 +11,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "engine/cache.h"
+#include "engine/image.h"
+#include "engine/virtine.h"
 #include "net/request_handler.h"
 
 namespace wasp {
@@ -19,6 +21,13 @@ namespace wasp {
 // `cpu_budget` bounds each run.
 absl::StatusOr<std::unique_ptr<RequestHandlerPool>> MakeVirtineHandlerPool(
     std::unique_ptr<Cache> cache, size_t capacity, absl::Duration cpu_budget);
+
+// A new virtine for every run, booted from `image` (its initialisation
+// included) and destroyed after it: no snapshot, no reuse. The baseline
+// that snapshots and pools are measured against, not a way to serve.
+absl::StatusOr<std::unique_ptr<RequestHandlerPool>> MakeFreshVirtineHandlerPool(
+    const Image& image, const VirtineOptions& options, uint64_t memory_bytes,
+    size_t capacity, absl::Duration cpu_budget);
 
 }  // namespace wasp
 

@@ -269,6 +269,14 @@ absl::StatusOr<ServingPool> MakeVirtinePool(const Image& image,
   if (options.fresh_vm) {
     virtine.snapshots = false;
     virtine.reset = ResetKind::kNone;
+    absl::StatusOr<std::unique_ptr<RequestHandlerPool>> handlers =
+        MakeFreshVirtineHandlerPool(image, virtine, options.memory_bytes,
+                                    options.capacity, options.cpu_budget);
+    if (handlers.ok()) return ServingPool{.handlers = std::move(*handlers)};
+    if (handlers.status().code() != absl::StatusCode::kFailedPrecondition) {
+      return handlers.status();
+    }
+    // Not request-scoped: a fresh VM per connection.
     auto pool = std::make_unique<FreshVirtinePool>(image, virtine, options);
     // A first connection's virtine: the image loads, the VM can be made.
     ASSIGN_OR_RETURN(std::unique_ptr<Session> session, pool->Acquire());
@@ -283,7 +291,15 @@ absl::StatusOr<ServingPool> MakeVirtinePool(const Image& image,
   RETURN_IF_ERROR(cache->ensure(options.capacity));
   ASSIGN_OR_RETURN(Virtine * probe, cache->acquire());
   bool request_scoped = probe->request_area().has_value();
+  bool snapshot = probe->has_snapshot();
   RETURN_IF_ERROR(cache->put(probe));
+  if (request_scoped && !snapshot) {
+    // WASP_NO_SNAPSHOT: every run boots the app, here in a new VM.
+    ASSIGN_OR_RETURN(auto handlers, MakeFreshVirtineHandlerPool(
+                                        image, virtine, options.memory_bytes,
+                                        options.capacity, options.cpu_budget));
+    return ServingPool{.handlers = std::move(handlers)};
+  }
   if (request_scoped) {
     ASSIGN_OR_RETURN(auto handlers,
                      MakeVirtineHandlerPool(std::move(cache), options.capacity,
