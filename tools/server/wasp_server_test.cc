@@ -20,6 +20,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "tests/testing/kvm.h"
+#include "tools/common/fd_limit.h"
 #include "tests/testing/tcp_client.h"
 
 extern char** environ;
@@ -269,6 +270,50 @@ INSTANTIATE_TEST_SUITE_P(Isolations, WaspServerTest,
                          [](const auto& info) {
                            return absl::StrReplaceAll(info.param, {{":", "_"}});
                          });
+
+// One worker, 10,000 open keep-alive connections, each answered once:
+// SIGTERM still stops the server within its grace period, every client
+// sees its connection end.
+class WaspServerScaleTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    if (std::string(GetParam()) == "virtine") wasp::testing::ExpectKvm();
+    // The clients' sockets live in this process.
+    ASSERT_TRUE(RaiseDescriptorLimit(kConnections + 256).ok());
+  }
+  static constexpr int kConnections = 10000;
+};
+
+TEST_P(WaspServerScaleTest, DrainsTenThousandOpenConnectionsInTheGrace) {
+  ServerProcess server({"--port=0", "--workers=1", "--pool=8",
+                        "--shutdown_grace=3s", "--idle-timeout=60s",
+                        absl::StrCat("--isolation=", GetParam())});
+  ASSERT_NE(server.port(), 0) << server.Log();
+  std::vector<TcpClient> clients;
+  clients.reserve(kConnections);
+  const std::string request = "GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n";
+  for (int i = 0; i < kConnections; ++i) {
+    auto client = TcpClient::Connect(server.port());
+    ASSERT_TRUE(client.ok()) << "connection " << i << ": " << client.status();
+    ASSERT_TRUE(client->Send(request).ok());
+    auto head = client->ReceiveExactly(17);
+    ASSERT_TRUE(head.ok()) << "connection " << i << ": " << head.status();
+    ASSERT_EQ(*head, "HTTP/1.1 200 OK\r\n") << "connection " << i;
+    clients.push_back(*std::move(client));
+  }
+  absl::Time start = absl::Now();
+  EXPECT_EQ(server.Terminate(), 0) << server.Log();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(4)) << "grace is 3 s";
+  int closed = 0;
+  for (TcpClient& client : clients) {
+    if (client.ClosedWithin(absl::Milliseconds(10))) ++closed;
+  }
+  EXPECT_EQ(closed, kConnections);
+}
+
+INSTANTIATE_TEST_SUITE_P(Isolations, WaspServerScaleTest,
+                         ::testing::Values("virtine", "none"),
+                         [](const auto& info) { return info.param; });
 
 TEST(WaspServerFlagsTest, BadFlagsAreClearErrors) {
   ServerProcess server({"--isolation=chroot", "--port=0"});
