@@ -3,6 +3,7 @@
 #include <sched.h>
 #include <signal.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -54,6 +56,10 @@ ABSL_FLAG(bool, fresh_vm, false,
           "for benchmarks, not a way to serve");
 ABSL_FLAG(int, admin_port, -1,
           "port of the metrics endpoint (GET /metrics); -1: none, 0: any");
+ABSL_FLAG(std::string, ready_file, "",
+          "once serving, write `port=N` and `admin_port=N` lines to this file "
+          "(written whole, then renamed into place): how scripts find the "
+          "server");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(5),
           "on SIGINT/SIGTERM, how long connections in progress may finish");
 
@@ -111,6 +117,21 @@ absl::StatusOr<AppOptions> AppOptionsFromFlags() {
         "--fresh_vm needs --isolation=virtine (it makes a VM per connection)");
   }
   return app;
+}
+
+// Written under a temporary name and renamed, so a reader never sees half.
+absl::Status WriteReadyFile(const std::string& path, int port, int admin_port) {
+  std::string temporary = path + ".tmp";
+  std::FILE* file = std::fopen(temporary.c_str(), "w");
+  if (file == nullptr) {
+    return absl::ErrnoToStatus(errno,
+                               absl::StrCat("cannot create ", temporary));
+  }
+  absl::FPrintF(file, "port=%d\nadmin_port=%d\n", port, admin_port);
+  if (std::fclose(file) != 0 || std::rename(temporary.c_str(), path.c_str())) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("cannot write ", path));
+  }
+  return absl::OkStatus();
 }
 
 int Main(int argc, char** argv) {
@@ -184,6 +205,15 @@ int Main(int argc, char** argv) {
       absl::GetFlag(FLAGS_app), absl::GetFlag(FLAGS_isolation),
       options.cpus.size(), absl::StrJoin(options.cpus, ","), pools->description,
       options.max_connections, options.queue);
+  if (std::string ready = absl::GetFlag(FLAGS_ready_file); !ready.empty()) {
+    if (absl::Status written =
+            WriteReadyFile(ready, (*server)->port(), (*server)->admin_port());
+        !written.ok()) {
+      absl::FPrintF(stderr, "wasp-server: --ready_file: %s\n",
+                    written.message());
+      return 1;
+    }
+  }
   int signal_number = 0;
   sigwait(&stop, &signal_number);
   absl::FPrintF(stderr,

@@ -20,8 +20,8 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "tests/testing/kvm.h"
-#include "tools/common/fd_limit.h"
 #include "tests/testing/tcp_client.h"
+#include "tools/common/fd_limit.h"
 
 extern char** environ;
 
@@ -34,9 +34,12 @@ using testing::TcpClient;
 class ServerProcess {
  public:
   explicit ServerProcess(std::vector<std::string> flags) {
-    log_ = absl::StrCat(::testing::TempDir(), "/server-", getpid(), "-",
-                        counter_++, ".log");
-    std::vector<std::string> args = {"tools/server/wasp-server"};
+    std::string base = absl::StrCat(::testing::TempDir(), "/server-", getpid(),
+                                    "-", counter_++);
+    log_ = base + ".log";
+    std::string ready = base + ".ready";
+    std::vector<std::string> args = {"tools/server/wasp-server",
+                                     "--ready_file=" + ready};
     args.insert(args.end(), flags.begin(), flags.end());
     std::vector<char*> argv;
     for (auto& arg : args) argv.push_back(arg.data());
@@ -49,6 +52,7 @@ class ServerProcess {
         posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ),
         0);
     posix_spawn_file_actions_destroy(&actions);
+    // The server says where it listens in its ready file, once serving.
     for (int i = 0; i < 200 && port_ == 0; ++i) {
       absl::SleepFor(absl::Milliseconds(50));
       int status;
@@ -57,18 +61,14 @@ class ServerProcess {
         exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
         return;
       }
-      std::string text = Log();
-      size_t at = text.find("listening on 127.0.0.1:");
-      if (at != std::string::npos) {
-        int port;
-        std::string digits = text.substr(at + 23, 5);
-        digits = digits.substr(0, digits.find_first_not_of("0123456789"));
-        if (absl::SimpleAtoi(digits, &port)) port_ = port;
-        size_t admin = text.find("metrics on 127.0.0.1:");
-        if (admin != std::string::npos) {
-          digits = text.substr(admin + 21, 5);
-          digits = digits.substr(0, digits.find_first_not_of("0123456789"));
-          (void)absl::SimpleAtoi(digits, &admin_port_);
+      std::ifstream file(ready);
+      std::string line;
+      while (std::getline(file, line)) {
+        std::vector<std::string> field = absl::StrSplit(line, '=');
+        if (field.size() != 2) continue;
+        if (field[0] == "port") (void)absl::SimpleAtoi(field[1], &port_);
+        if (field[0] == "admin_port") {
+          (void)absl::SimpleAtoi(field[1], &admin_port_);
         }
       }
     }
