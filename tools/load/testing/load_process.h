@@ -10,6 +10,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "tools/common/json_number.h"
 
 namespace wasp::load::testing {
 
@@ -30,10 +31,7 @@ struct LoadResult {
 // Runs wasp-load with `flags` to its end (or kills it after 30 s).
 LoadResult RunLoad(const std::vector<std::string>& flags);
 
-// The number after `"key":` in `json`, searched from the first `"scope":`
-// when a scope is given; -1 if absent.
-double JsonNumber(const std::string& json, const std::string& key,
-                  const std::string& scope = "");
+using ::wasp::JsonNumber;
 
 }  // namespace wasp::load::testing
 
