@@ -1,0 +1,147 @@
+#include "tools/bench/scale/servers.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "engine/unique_fd.h"
+#include "tools/bench/scale/probes.h"
+
+namespace wasp::scale {
+namespace {
+
+constexpr absl::Duration kStartTimeout = absl::Seconds(30);
+
+// A port nothing listens on now (the kernel's choice).
+absl::StatusOr<int> FreePort() {
+  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in address = {};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (!fd.valid() ||
+      ::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+      ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&address),
+                    &length) != 0) {
+    return absl::ErrnoToStatus(errno, "choosing a free port");
+  }
+  return ntohs(address.sin_port);
+}
+
+bool Accepts(int port) {
+  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in address = {};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return fd.valid() && ::connect(fd.get(), reinterpret_cast<sockaddr*>(&address),
+                                 sizeof address) == 0;
+}
+
+// The port of a wasp-server ready file, once it is there.
+int ReadyPort(const std::string& path) {
+  std::ifstream file(path);
+  std::string line;
+  while (std::getline(file, line)) {
+    std::vector<std::string> field = absl::StrSplit(line, '=');
+    int port;
+    if (field.size() == 2 && field[0] == "port" &&
+        absl::SimpleAtoi(field[1], &port)) {
+      return port;
+    }
+  }
+  return 0;
+}
+
+absl::Status Unready(ChildProcess& process, const std::string& what,
+                     const std::string& log) {
+  return absl::UnavailableError(absl::StrCat(
+      what, process.Running() ? " is not serving after 30 s" : " exited",
+      "; its log:\n", ReadFile(log)));
+}
+
+}  // namespace
+
+std::string NginxConfig(const std::string& dir, int port,
+                        const std::string& docroot, int max_connections) {
+  return absl::StrFormat(
+      "daemon off;\nworker_processes 1;\nworker_rlimit_nofile %d;\n"
+      "error_log stderr;\npid %s/nginx.pid;\n"
+      "events { worker_connections %d; }\n"
+      "http {\n  types { text/html html; text/plain txt; }\n"
+      "  default_type application/octet-stream;\n  access_log off;\n"
+      "  sendfile on;\n  keepalive_requests 1000000;\n"
+      "  keepalive_timeout 300s;\n"
+      "  open_file_cache max=1000 inactive=60s;\n"
+      "  client_body_temp_path %s/body;\n  proxy_temp_path %s/proxy;\n"
+      "  fastcgi_temp_path %s/fastcgi;\n  uwsgi_temp_path %s/uwsgi;\n"
+      "  scgi_temp_path %s/scgi;\n"
+      "  server {\n    listen 127.0.0.1:%d backlog=4096;\n    root %s;\n  }\n"
+      "}\n",
+      2 * max_connections + 64, dir, max_connections + 64, dir, dir, dir, dir,
+      dir, port, docroot);
+}
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerSpec& spec) {
+  std::string log = absl::StrCat(spec.work_dir, "/", spec.config, ".log");
+  if (spec.config == "nginx") {
+    absl::StatusOr<int> port = FreePort();
+    if (!port.ok()) return port.status();
+    std::string conf = absl::StrCat(spec.work_dir, "/nginx.conf");
+    std::ofstream(conf) << NginxConfig(spec.work_dir, *port, spec.docroot,
+                                       spec.max_connections);
+    absl::StatusOr<std::unique_ptr<ChildProcess>> process =
+        ChildProcess::Start({spec.nginx, "-e", "stderr", "-c", conf, "-p",
+                             spec.work_dir},
+                            "/dev/null", log, spec.cpu);
+    if (!process.ok()) return process.status();
+    absl::Time deadline = absl::Now() + kStartTimeout;
+    while (!Accepts(*port)) {
+      if (!(*process)->Running() || absl::Now() > deadline) {
+        return Unready(**process, "nginx", log);
+      }
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return std::unique_ptr<Server>(
+        new Server(*std::move(process), *port, log));
+  }
+  std::string ready = absl::StrCat(spec.work_dir, "/", spec.config, ".ready");
+  ::unlink(ready.c_str());
+  absl::StatusOr<std::unique_ptr<ChildProcess>> process = ChildProcess::Start(
+      {spec.wasp_server, "--port=0", "--workers=1",
+       absl::StrCat("--cpus=", spec.cpu),
+       absl::StrCat("--isolation=", spec.config),
+       absl::StrCat("--pool=", spec.pool),
+       absl::StrCat("--max_connections=", spec.max_connections),
+       "--idle_timeout=300s", absl::StrCat("--docroot=", spec.docroot),
+       absl::StrCat("--ready_file=", ready)},
+      "/dev/null", log, spec.cpu);
+  if (!process.ok()) return process.status();
+  absl::Time deadline = absl::Now() + kStartTimeout;
+  int port;
+  while ((port = ReadyPort(ready)) == 0) {
+    if (!(*process)->Running() || absl::Now() > deadline) {
+      return Unready(**process, "wasp-server", log);
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return std::unique_ptr<Server>(
+      new Server(*std::move(process), port, log));
+}
+
+std::vector<pid_t> Server::ServingPids() const {
+  std::vector<pid_t> pids = ChildrenOf(process_->pid());
+  pids.push_back(process_->pid());
+  return pids;
+}
+
+}  // namespace wasp::scale
