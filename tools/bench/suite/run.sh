@@ -115,13 +115,15 @@ ensure_tools() {
 # Builds the server and the benchmarks, and wasp-load when the tree has it
 # and it builds (else the load tool is wrk).
 build() {
-  local targets=(//tools/server:wasp-server //tools/bench:engine_bench)
+  local targets=(//tools/server:wasp-server //tools/bench:engine_bench
+    //tools/bench/scale:wasp-scale)
   echo "suite: bazel build -c opt ${targets[*]}" >&2
   bazel build -c opt "${targets[@]}" >&2
   local bin
   bin="$(bazel info -c opt bazel-bin 2>/dev/null)"
   WASP_SERVER="${bin}/tools/server/wasp-server"
   ENGINE_BENCH="${bin}/tools/bench/engine_bench"
+  WASP_SCALE="${bin}/tools/bench/scale/wasp-scale"
   WASP_LOAD="${bin}/tools/load/wasp-load"
   LOAD_TOOL=wrk
   LOAD_NOTE="//tools/load:wasp-load is not in this tree"
@@ -396,6 +398,18 @@ scenario_scaling() {
   derive_http "${csv}" "${EXIT_US}" >"${OUT}/scaling.csv"
 }
 
+# Scenario 6: many connections (wasp-scale, its own program): 10,000
+# connections, idle memory, slow clients, memory per pooled virtine.
+scenario_connections() {
+  local configs=virtine,none,nginx
+  ((QUICK)) && configs=none
+  echo "suite: wasp-scale --configs=${configs}" >&2
+  (cd "$(dirname "${WASP_SCALE}")/../../.." &&
+    "${WASP_SCALE}" --configs="${configs}" --nginx="${NGINX}" \
+      --duration="${DURATION}s" --out="${OUT}/scale" >/dev/null) ||
+    echo "suite: wasp-scale failed; see ${OUT}/scale" >&2
+}
+
 main() {
   local started
   started="$(date +%s)"
@@ -425,10 +439,15 @@ main() {
   scenario_echo
   scenario_scaling
   scenario_load_check
+  scenario_connections
   LOADAVG_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
   ELAPSED=$(($(date +%s) - started))
   make_plots
   write_readme >"${OUT}/README.md"
+  if [[ -f "${OUT}/scale/scale.md" ]]; then
+    printf '\n' >>"${OUT}/README.md"
+    sed 's/^# /## /' "${OUT}/scale/scale.md" >>"${OUT}/README.md"
+  fi
   cat "${OUT}/README.md"
   echo "suite: done in ${ELAPSED} s; results in ${OUT}" >&2
 }
