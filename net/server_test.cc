@@ -446,6 +446,23 @@ TEST_P(VirtineServerTest, NothingOfOneRequestReachesTheNextOnOneConnection) {
   EXPECT_EQ(client.ReceiveExactly(8).value_or(""), "(empty)\n");
 }
 
+// A request that faults or spins ends its own connection only, even with
+// other connections open and idle on the same worker.
+TEST_P(IsolatingServerTest, AFaultingRequestEndsOnlyItsConnection) {
+  StartServer(StashApp(),
+              {.pool = 2, .cpu_budget = absl::Milliseconds(50)});
+  TcpClient idle = Connect();
+  ASSERT_TRUE(idle.Send("PEEK\n").ok());
+  ASSERT_EQ(idle.ReceiveExactly(8).value_or(""), "(empty)\n");
+  for (const char* hostile : {"FAULT\n", "LOOP\n"}) {
+    TcpClient bad = Connect();
+    ASSERT_TRUE(bad.Send(hostile).ok());
+    EXPECT_TRUE(bad.ClosedWithin(absl::Seconds(5))) << hostile;
+    ASSERT_TRUE(idle.Send("PEEK\n").ok());
+    EXPECT_EQ(idle.ReceiveExactly(8).value_or(""), "(empty)\n") << hostile;
+  }
+}
+
 // A connection-scoped virtine that waits for its client hibernates: with
 // one virtine, another connection is served meanwhile, and the first one
 // resumes exactly where it was.

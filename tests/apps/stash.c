@@ -1,7 +1,9 @@
 // A request-scoped app that tries to carry state from one request to the
 // next, for the server's tests. Requests are lines:
 //   "STASH <text>"  keeps <text> in a global and answers "stashed";
-//   "PEEK"          answers what the global holds, or "(empty)".
+//   "PEEK"          answers what the global holds, or "(empty)";
+//   "FAULT"         dereferences a null pointer;
+//   "LOOP"          spins for ever.
 // In a virtine every run starts from the snapshot, so a PEEK never sees
 // what an earlier request stashed, even on the same connection.
 #include "guest/apps/app.h"
@@ -41,6 +43,10 @@ int app_handle(struct wasp_request_area* area) {
       stash[n] = 0;
       memcpy(out + out_len, "stashed\n", 8);
       out_len += 8;
+    } else if (starts_with(in + start, line, "FAULT")) {
+      *(volatile int*)0 = 1;
+    } else if (starts_with(in + start, line, "LOOP")) {
+      for (;;) __asm__ volatile("");
     } else if (starts_with(in + start, line, "PEEK")) {
       size_t n = strlen(stash);
       const char* text = n > 0 ? stash : "(empty)";
