@@ -449,8 +449,7 @@ TEST_P(VirtineServerTest, NothingOfOneRequestReachesTheNextOnOneConnection) {
 // A request that faults or spins ends its own connection only, even with
 // other connections open and idle on the same worker.
 TEST_P(IsolatingServerTest, AFaultingRequestEndsOnlyItsConnection) {
-  StartServer(StashApp(),
-              {.pool = 2, .cpu_budget = absl::Milliseconds(50)});
+  StartServer(StashApp(), {.pool = 2, .cpu_budget = absl::Milliseconds(50)});
   TcpClient idle = Connect();
   ASSERT_TRUE(idle.Send("PEEK\n").ok());
   ASSERT_EQ(idle.ReceiveExactly(8).value_or(""), "(empty)\n");

@@ -29,10 +29,12 @@ struct IoRequest {
   absl::Span<uint8_t> in;
   int fd = -1;
 
-  // For kDone: the session ended abnormally (guest fault, budget overrun).
-  bool failed = false;
-  bool timed_out = false;
+  // For kDone: how the session ended, and why when not normally.
+  enum class Ending { kNormal, kFailed, kTimedOut };
+  Ending ending = Ending::kNormal;
   std::string failure;
+
+  bool failed() const { return ending != Ending::kNormal; }
 };
 
 struct SessionCounters {

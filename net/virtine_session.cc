@@ -11,23 +11,6 @@
 namespace wasp {
 namespace {
 
-// The socket hypercalls end run() so that the worker can do the I/O.
-HypercallTable MakeSocketHypercalls() {
-  HypercallTable table;
-  for (uint64_t number :
-       {WASP_HC_RECV, WASP_HC_SEND, WASP_HC_SEND_RECV, WASP_HC_SEND_CLOSE}) {
-    (void)table.Register(number, [](Virtine&, const Hypercall&) {
-      return HypercallResult::Yield();
-    });
-  }
-  return table;
-}
-
-const HypercallTable& SocketHypercalls() {
-  static const HypercallTable table = MakeSocketHypercalls();
-  return table;
-}
-
 // A connection-scoped virtine. While it waits to receive it can hibernate:
 // its delta from the snapshot goes to host memory and its virtine back to
 // the cache, and any free virtine of the cache resumes it later.
@@ -133,13 +116,12 @@ class VirtineSession final : public Session {
         }
         case ExitReason::Timeout:
           return IoRequest{.kind = IoRequest::Kind::kDone,
-                           .failed = true,
-                           .timed_out = true,
+                           .ending = IoRequest::Ending::kTimedOut,
                            .failure = "CPU budget exceeded"};
         case ExitReason::Halted:
         case ExitReason::Fault:
           return IoRequest{.kind = IoRequest::Kind::kDone,
-                           .failed = true,
+                           .ending = IoRequest::Ending::kFailed,
                            .failure = exit.ToString()};
       }
     }
@@ -259,7 +241,9 @@ absl::StatusOr<ServingPool> MakeVirtinePool(const Image& image,
                                             const VirtinePoolOptions& options) {
   VirtineOptions virtine{
       .budget = options.cpu_budget,
-      .hypercalls = &SocketHypercalls(),
+      // No handler table: the allowed socket hypercalls end run() as
+      // values, decoded once into IoRequests here.
+      .hypercalls = nullptr,
       .allowlist = HypercallAllowlist::Of(
           {WASP_HC_GET_ARG, WASP_HC_SET_RESULT, WASP_HC_SNAPSHOT,
            WASP_HC_GET_CONFIG, WASP_HC_RECV, WASP_HC_SEND, WASP_HC_SEND_RECV,

@@ -166,7 +166,7 @@ void Worker::Continue(size_t index, absl::StatusOr<IoRequest> request) {
   }
   if (!request.ok()) {
     return Finish(index, IoRequest{.kind = IoRequest::Kind::kDone,
-                                   .failed = true,
+                                   .ending = IoRequest::Ending::kFailed,
                                    .failure = request.status().ToString()});
   }
   slot.request = *std::move(request);
@@ -267,8 +267,9 @@ void Worker::OnSend(size_t index, int result) {
 void Worker::Finish(size_t index, const IoRequest& done) {
   Connection& c = *connections_[index];
   SessionSlot& slot = *c.slot;
-  if (done.failed) {
-    ++(done.timed_out ? metrics_.budget_timeouts : metrics_.guest_faults);
+  if (done.failed()) {
+    ++(done.ending == IoRequest::Ending::kTimedOut ? metrics_.budget_timeouts
+                                                   : metrics_.guest_faults);
     LogEvent(absl::StrFormat("worker %d: connection ended: %s", options_.index,
                              done.failure));
     if (options_.http_errors && !slot.responded &&

@@ -71,7 +71,8 @@ class CoroutineSession final : public Session, private NativeHost {
     state_ = State::kDone;
     arena_.FreeAll();
     return IoRequest{.kind = IoRequest::Kind::kDone,
-                     .failed = !failure_.empty(),
+                     .ending = failure_.empty() ? IoRequest::Ending::kNormal
+                                                : IoRequest::Ending::kFailed,
                      .failure = std::move(failure_)};
   }
 

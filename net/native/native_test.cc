@@ -171,7 +171,7 @@ void ExpectEcho(SessionPool& pool, size_t total, size_t piece) {
   c.server.reset();  // the worker closes the connection
   client.join();
   ASSERT_TRUE(done.ok()) << done.status();
-  EXPECT_FALSE(done->failed) << done->failure;
+  EXPECT_FALSE(done->failed()) << done->failure;
   EXPECT_EQ(result, "same");
   EXPECT_TRUE(pool.Release(std::move(*session)).ok());
   EXPECT_EQ(pool.in_use(), 0u);
@@ -271,7 +271,7 @@ TEST(CoroutinePoolTest, ClientThatClosesAtOnceEndsTheSession) {
   c.client.reset();
   absl::StatusOr<IoRequest> done = Drive(**session, c.server.get());
   ASSERT_TRUE(done.ok()) << done.status();
-  EXPECT_FALSE(done->failed);
+  EXPECT_FALSE(done->failed());
   EXPECT_TRUE((*pool)->Release(std::move(*session)).ok());
 }
 
@@ -377,7 +377,7 @@ TEST(CoroutinePoolTest, ExitEndsOnlyTheConnection) {
   ASSERT_TRUE(pool.ok()) << pool.status();
   Served served = ServeOne(**pool, "x");
   ASSERT_TRUE(served.done.ok()) << served.done.status();
-  EXPECT_FALSE(served.done->failed);
+  EXPECT_FALSE(served.done->failed());
   EXPECT_EQ(served.reply, "bye");
 }
 
@@ -406,7 +406,7 @@ TEST(CoroutinePoolTest, BadFreeFailsTheSession) {
   auto done = (*session)->Start(-1, 0);
   ASSERT_TRUE(done.ok()) << done.status();
   EXPECT_EQ(done->kind, IoRequest::Kind::kDone);
-  EXPECT_TRUE(done->failed);
+  EXPECT_TRUE(done->failed());
   EXPECT_TRUE(absl::StrContains(done->failure, "wasp_free")) << done->failure;
   EXPECT_TRUE((*pool)->Release(std::move(*session)).ok());
 }
@@ -466,7 +466,7 @@ TEST(ProcessPoolTest, CrashedChildIsAFailedSession) {
   ASSERT_TRUE(pool.ok()) << pool.status();
   Served served = ServeOne(**pool, "");
   ASSERT_TRUE(served.done.ok()) << served.done.status();
-  EXPECT_TRUE(served.done->failed);
+  EXPECT_TRUE(served.done->failed());
   EXPECT_TRUE(absl::StrContains(served.done->failure, "SIGABRT"))
       << served.done->failure;
 }
@@ -478,7 +478,7 @@ TEST(ProcessPoolTest, SendCloseEndsTheChild) {
   ASSERT_TRUE(pool.ok()) << pool.status();
   Served served = ServeOne(**pool, "");
   ASSERT_TRUE(served.done.ok()) << served.done.status();
-  EXPECT_FALSE(served.done->failed) << served.done->failure;
+  EXPECT_FALSE(served.done->failed()) << served.done->failure;
   EXPECT_EQ(served.reply, "last");
 }
 
@@ -489,7 +489,7 @@ TEST(ProcessPoolTest, ExitAndSilenceEndTheChildNormally) {
   ASSERT_TRUE(exit_pool.ok()) << exit_pool.status();
   Served exited = ServeOne(**exit_pool, "");
   ASSERT_TRUE(exited.done.ok()) << exited.done.status();
-  EXPECT_FALSE(exited.done->failed) << exited.done->failure;
+  EXPECT_FALSE(exited.done->failed()) << exited.done->failure;
 
   // A silent client: the echo app's receive times out and it returns.
   auto echo_pool =
@@ -498,7 +498,7 @@ TEST(ProcessPoolTest, ExitAndSilenceEndTheChildNormally) {
   absl::Time start = absl::Now();
   Served silent = ServeOne(**echo_pool, "");
   ASSERT_TRUE(silent.done.ok()) << silent.done.status();
-  EXPECT_FALSE(silent.done->failed) << silent.done->failure;
+  EXPECT_FALSE(silent.done->failed()) << silent.done->failure;
   EXPECT_GE(absl::Now() - start, absl::Milliseconds(150));
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
 }
@@ -509,7 +509,7 @@ std::string GetIndex(SessionPool& pool) {
   Served served = ServeOne(
       pool, "GET / HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
   if (!served.done.ok()) return served.done.status().ToString();
-  if (served.done->failed) return served.done->failure;
+  if (served.done->failed()) return served.done->failure;
   return served.reply;
 }
 

@@ -305,7 +305,7 @@ IoRequest Outcome(const NativeApp& app, const siginfo_t& info) {
   IoRequest done{.kind = IoRequest::Kind::kDone};
   if (info.si_code == CLD_EXITED) {
     if (info.si_status == 0) return done;
-    done.failed = true;
+    done.ending = IoRequest::Ending::kFailed;
     done.failure = absl::StrFormat(
         "app %s: child exited with status %d%s", app.name, info.si_status,
         info.si_status == kSetupFailedExit ? " (could not set up its socket)"
@@ -314,7 +314,7 @@ IoRequest Outcome(const NativeApp& app, const siginfo_t& info) {
     return done;
   }
   const char* name = ::sigabbrev_np(info.si_status);
-  done.failed = true;
+  done.ending = IoRequest::Ending::kFailed;
   done.failure =
       absl::StrFormat("app %s: child killed by signal %d (SIG%s)", app.name,
                       info.si_status, name != nullptr ? name : "?");
