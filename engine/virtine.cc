@@ -157,7 +157,7 @@ absl::Status Virtine::LoadAt(absl::Span<const uint8_t> bytes, uint64_t address,
                                                     memory_, writable_));
   has_snapshot_ = false;
   request_area_.reset();
-  loaded_ = true;
+  state_ = State::kReady;
   RETURN_IF_ERROR(Capture(boot));
   return ResetCpu(/*full=*/true);  // memory is as just captured
 }
@@ -205,7 +205,7 @@ absl::Status Virtine::ResetCpu(bool full) {
     }
   }
   __atomic_store_n(&vcpu_->run().immediate_exit, 0, __ATOMIC_SEQ_CST);
-  poisoned_ = false;
+  state_ = State::kReady;
   clean_exit_ = true;
   phase_ = Phase::kFresh;
   return absl::OkStatus();
@@ -215,7 +215,7 @@ absl::Status Virtine::CheckReady() const {
   if (vcpu_ == nullptr) {
     return absl::FailedPreconditionError("run() before allocate_memory()");
   }
-  if (!loaded_) {
+  if (state_ == State::kUnloaded) {
     return absl::FailedPreconditionError("run() before an image was loaded");
   }
   return absl::OkStatus();
@@ -223,7 +223,7 @@ absl::Status Virtine::CheckReady() const {
 
 absl::StatusOr<Exit> Virtine::run(absl::Time deadline) {
   RETURN_IF_ERROR(CheckReady());
-  if (poisoned_) return poison_exit_;
+  if (state_ == State::kPoisoned) return poison_exit_;
   ++stats_.runs;
   budget_->Arm(deadline == absl::InfiniteFuture() ? absl::InfiniteDuration()
                                                   : deadline - absl::Now());
@@ -442,7 +442,7 @@ Exit Virtine::DecodeException(uint8_t vector) {
   if (vector == 13 && error_code == 0 &&
       memory_.ReadValue<uint8_t>(rip).value_or(0) == kHltOpcode) {
     exit = Exit{.reason = ExitReason::Halted};
-    poisoned_ = true;
+    state_ = State::kPoisoned;
     poison_exit_ = exit;
     return exit;
   }
@@ -461,7 +461,7 @@ Exit Virtine::FaultExit(FaultKind kind, uint64_t address, uint32_t vector,
 
 Exit Virtine::Poison(Exit exit) {
   ++stats_.faults;
-  poisoned_ = true;
+  state_ = State::kPoisoned;
   poison_exit_ = exit;
   return exit;
 }

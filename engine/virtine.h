@@ -176,7 +176,7 @@ class Virtine final {
   const VirtineOptions& options() const { return options_; }
   const VirtineStats& stats() const { return stats_; }
   // True after a fault until reset().
-  bool poisoned() const { return poisoned_; }
+  bool poisoned() const { return state_ == State::kPoisoned; }
   bool has_snapshot() const { return has_snapshot_; }
   ResetKind reset_kind() const { return memory_reset_->kind(); }
 
@@ -223,8 +223,10 @@ class Virtine final {
   std::unique_ptr<RunBudget> budget_;
   GuestMemory memory_;
 
-  bool loaded_ = false;
-  bool poisoned_ = false;
+  // kUnloaded until an image is loaded; kPoisoned after a fault until
+  // reset(), every run() returning poison_exit_.
+  enum class State { kUnloaded, kReady, kPoisoned };
+  State state_ = State::kUnloaded;
   Exit poison_exit_;
   // The last exit left the vCPU at CPL3 with nothing pending, so reset()
   // may take the fast path (no ioctl).

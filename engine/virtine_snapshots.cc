@@ -33,7 +33,7 @@ absl::StatusOr<std::unique_ptr<Virtine>> Virtine::clone() const {
   copy->call_ = call_;
   copy->request_area_ = request_area_;
   copy->has_snapshot_ = has_snapshot_;
-  copy->loaded_ = true;
+  copy->state_ = State::kReady;
   RETURN_IF_ERROR(copy->ResetCpu(/*full=*/true));
   return copy;
 }
@@ -83,7 +83,7 @@ absl::Status Virtine::unpark(const ParkedVirtine& parked) {
 }
 
 bool Virtine::Pristine() const {
-  return phase_ == Phase::kFresh && !poisoned_ &&
+  return phase_ == Phase::kFresh && state_ != State::kPoisoned &&
          !memory_.host_writes().Intersects(writable_.start, writable_.size());
 }
 
