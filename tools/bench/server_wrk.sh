@@ -28,15 +28,17 @@ metrics() {
 printf '%-10s %12s %10s %10s %8s %14s\n' isolation requests/s p50 p99 errors \
   exits/request
 for isolation in virtine none process; do
+  ready="${log}.ready"
+  rm -f "${ready}"
   taskset -c 0 "${server}" --app=http --port=0 --admin_port=0 --workers=1 \
-    --cpus=0 --isolation="${isolation}" 2>"${log}" &
+    --cpus=0 --isolation="${isolation}" --ready_file="${ready}" 2>"${log}" &
   pid=$!
   for _ in $(seq 100); do
-    grep -q 'listening on' "${log}" && break
+    [[ -f "${ready}" ]] && break
     sleep 0.1
   done
-  port="$(sed -n 's/.*listening on [0-9.]*:\([0-9]*\).*/\1/p' "${log}")"
-  admin="$(sed -n 's/.*metrics on [0-9.]*:\([0-9]*\).*/\1/p' "${log}")"
+  port="$(sed -n 's/^port=//p' "${ready}")"
+  admin="$(sed -n 's/^admin_port=//p' "${ready}")"
   result="$(taskset -c 1 wrk -t1 -c"${connections}" -d"${duration}s" --latency \
     "http://127.0.0.1:${port}/index.html")"
   rps="$(awk '/^Requests\/sec/ {print $2}' <<<"${result}")"

@@ -28,14 +28,16 @@ cpu="$(mktemp)"
 trap 'rm -f "${log}" "${out}" "${cpu}"
   [[ -z "${pid:-}" ]] || kill "${pid}" 2>/dev/null' EXIT
 
+ready="${log}.ready"
 taskset -c 0 "${bin}/tools/server/wasp-server" --app=http --port=0 \
-  --admin-port=-1 --workers=1 --cpus=0 --isolation=none 2>"${log}" &
+  --admin-port=-1 --workers=1 --cpus=0 --isolation=none \
+  --ready-file="${ready}" 2>"${log}" &
 pid=$!
 for _ in $(seq 100); do
-  grep -q 'listening on' "${log}" && break
+  [[ -f "${ready}" ]] && break
   sleep 0.1
 done
-port="$(sed -n 's/.*listening on [0-9.]*:\([0-9]*\).*/\1/p' "${log}")"
+port="$(sed -n 's/^port=//p' "${ready}" 2>/dev/null)"
 [[ -n "${port}" ]] || { cat "${log}" >&2; exit 1; }
 url="http://127.0.0.1:${port}/index.html"
 

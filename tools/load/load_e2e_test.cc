@@ -32,22 +32,22 @@ using ::wasp::load::testing::TempPath;
 class ServerProcess {
  public:
   explicit ServerProcess(const std::string& app) : log_(TempPath("server")) {
+    std::string ready = TempPath("server-ready");
     pid_ = Spawn({"tools/server/wasp-server", "--port=0", "--admin-port=-1",
                   "--workers=1", "--pool=8", "--isolation=virtine",
-                  absl::StrCat("--app=", app)},
+                  absl::StrCat("--app=", app), "--ready-file=" + ready},
                  "/dev/null", log_);
+    // The server says where it listens in its ready file, once serving.
     for (int i = 0; i < 200 && pid_ > 0 && port_ == 0; ++i) {
       absl::SleepFor(absl::Milliseconds(50));
       if (waitpid(pid_, nullptr, WNOHANG) == pid_) {  // it gave up
         pid_ = -1;
         return;
       }
-      std::string text = Log();
-      size_t at = text.find("listening on 127.0.0.1:");
-      if (at == std::string::npos) continue;
-      std::string digits = text.substr(at + 23, 5);
-      digits = digits.substr(0, digits.find_first_not_of("0123456789"));
-      (void)absl::SimpleAtoi(digits, &port_);
+      std::string text = ReadFile(ready);
+      size_t at = text.find("port=");
+      if (at != 0) continue;
+      (void)absl::SimpleAtoi(text.substr(5, text.find('\n') - 5), &port_);
     }
   }
   ~ServerProcess() {

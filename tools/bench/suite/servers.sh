@@ -86,26 +86,24 @@ start_wasp() {
   [[ "${app}" != http ]] || args+=(--docroot="${DOCROOT}")
   echo "suite: starting ${key}: ${env[*]} taskset -c ${cpus} wasp-server" \
     "${args[*]}" >&2
+  local ready="${TMP}/${key}.ready"
+  rm -f "${ready}"
   setsid env "${env[@]}" taskset -c "${cpus}" "${WASP_SERVER}" "${args[@]}" \
-    >/dev/null 2>>"${log}" &
+    --ready-file="${ready}" >/dev/null 2>>"${log}" &
   local pid=$!
   SERVER_PID["${key}"]="${pid}"
-  local line=""
   for _ in $(seq 300); do
-    line="$(grep -m1 'listening on' "${log}" || true)"
-    [[ -z "${line}" ]] || break
+    [[ ! -f "${ready}" ]] || break
     alive "${pid}" || break
     sleep 0.1
   done
-  if [[ -z "${line}" ]]; then
+  if [[ ! -f "${ready}" ]]; then
     START_FAILED["${key}"]="did not start: $(tail -n1 "${log}" | tr ',' ';')"
     stop_server "${key}"
     return 1
   fi
-  SERVER_PORT["${key}"]="$(sed -n \
-    's/.*listening on [0-9.]*:\([0-9]*\).*/\1/p' <<<"${line}")"
-  SERVER_ADMIN["${key}"]="$(sed -n \
-    's/.*metrics on [0-9.]*:\([0-9]*\).*/\1/p' <<<"${line}")"
+  SERVER_PORT["${key}"]="$(sed -n 's/^port=//p' "${ready}")"
+  SERVER_ADMIN["${key}"]="$(sed -n 's/^admin_port=//p' "${ready}")"
 }
 
 # nginx as the current user, with a minimal configuration of its own; a
