@@ -2,7 +2,9 @@
 // comparison, natively or with a process per connection).
 #include <sched.h>
 #include <signal.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <string>
@@ -31,9 +33,11 @@ ABSL_FLAG(std::string, cpus, "",
 ABSL_FLAG(int, pool, 64,
           "virtines running or ready per worker (with --isolation=process: "
           "processes, one per open connection)");
-ABSL_FLAG(int, max_connections, 10000,
+ABSL_FLAG(int, max_connections, 0,
           "open connections per worker; past it new ones are closed at once "
-          "and counted (RLIMIT_NOFILE is raised to fit)");
+          "and counted. RLIMIT_NOFILE is raised to fit, or the server stops "
+          "saying how to fix it. 0: 10,000, or as many as the descriptor "
+          "limit allows (with a warning)");
 ABSL_FLAG(int, queue, 1024,
           "connections per worker whose requests wait for a free virtine; "
           "past it a request is refused (HTTP: 503)");
@@ -119,6 +123,40 @@ absl::StatusOr<AppOptions> AppOptionsFromFlags() {
   return app;
 }
 
+constexpr int kDefaultMaxConnections = 10000;
+
+// Raises RLIMIT_NOFILE for `requested` connections per worker (a
+// descriptor each, plus the pools' and the server's own). 0 asks for the
+// default, lowered with a warning where the hard limit cannot be raised;
+// an explicit number that does not fit is an error saying how to fix it.
+absl::StatusOr<int> FitMaxConnections(int requested, int workers, int pool) {
+  if (requested < 0) {
+    return absl::InvalidArgumentError("--max-connections must be >= 0");
+  }
+  const uint64_t own = uint64_t{4} * pool * workers + 64;
+  int wanted = requested > 0 ? requested : kDefaultMaxConnections;
+  absl::Status fits = RaiseDescriptorLimit(uint64_t(wanted) * workers + own);
+  if (fits.ok()) return wanted;
+  if (requested > 0) {
+    return absl::Status(fits.code(),
+                        absl::StrFormat("--max-connections=%d x %d workers %s",
+                                        requested, workers, fits.message()));
+  }
+  rlimit limit;
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_max <= own ||
+      !RaiseDescriptorLimit(limit.rlim_max).ok()) {
+    return absl::Status(fits.code(), fits.message());
+  }
+  int fitting = static_cast<int>(
+      std::min<uint64_t>((limit.rlim_max - own) / workers, wanted));
+  absl::FPrintF(stderr,
+                "wasp-server: warning: %d connections per worker, not %d: "
+                "RLIMIT_NOFILE's hard limit is %d (raise it, e.g. in "
+                "/etc/security/limits.conf, or give --max-connections)\n",
+                fitting, wanted, limit.rlim_max);
+  return fitting;
+}
+
 // Written under a temporary name and renamed, so a reader never sees half.
 absl::Status WriteReadyFile(const std::string& path, int port, int admin_port) {
   std::string temporary = path + ".tmp";
@@ -159,18 +197,12 @@ int Main(int argc, char** argv) {
       return 2;
     }
   }
-  int max_connections = absl::GetFlag(FLAGS_max_connections);
-  if (max_connections <= 0) {
-    absl::FPrintF(stderr, "wasp-server: --max-connections must be >= 1\n");
-    return 2;
-  }
-  // A descriptor per connection on every worker, plus the pool's and ours.
-  if (absl::Status fds = RaiseDescriptorLimit(
-          uint64_t(max_connections) * cpus->size() + 4 * app->pool + 64);
-      !fds.ok()) {
-    absl::FPrintF(stderr,
-                  "wasp-server: --max-connections=%d x %d workers: %s\n",
-                  max_connections, cpus->size(), fds.message());
+  absl::StatusOr<int> max_connections =
+      FitMaxConnections(absl::GetFlag(FLAGS_max_connections),
+                        static_cast<int>(cpus->size()), app->pool);
+  if (!max_connections.ok()) {
+    absl::FPrintF(stderr, "wasp-server: %s\n",
+                  max_connections.status().message());
     return 2;
   }
   absl::StatusOr<AppPools> pools = MakeAppPools(*app);
@@ -183,7 +215,7 @@ int Main(int argc, char** argv) {
       .port = absl::GetFlag(FLAGS_port),
       .admin_port = absl::GetFlag(FLAGS_admin_port),
       .cpus = *cpus,
-      .max_connections = static_cast<size_t>(max_connections),
+      .max_connections = static_cast<size_t>(*max_connections),
       .queue = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_queue))),
       .idle_timeout = app->idle_timeout,
       .http_errors = app->app == App::kHttp};

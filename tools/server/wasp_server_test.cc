@@ -391,6 +391,16 @@ TEST(WaspServerFlagsTest, BadFlagsAreClearErrors) {
   EXPECT_NE(fresh.Log().find("--fresh_vm needs --isolation=virtine"),
             std::string::npos)
       << fresh.Log();
+  // More connections than any process may have descriptors for (fs.nr_open
+  // is at most 2^30): stopped at once, saying how to fix it.
+  ServerProcess greedy({"--isolation=none", "--port=0", "--workers=1",
+                        "--max-connections=2000000000"});
+  EXPECT_EQ(greedy.Terminate(), 2);
+  EXPECT_NE(greedy.Log().find("--max-connections=2000000000"),
+            std::string::npos)
+      << greedy.Log();
+  EXPECT_NE(greedy.Log().find("file descriptors"), std::string::npos)
+      << greedy.Log();
 }
 
 }  // namespace
