@@ -106,6 +106,8 @@ void Worker::Dispatch(size_t index) {
                   "0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n");
   }
   SetState(c, State::kQueued);
+  // It waits for us now, not for its client: up to an idle timeout more.
+  c.deadline = absl::Now() + options_.idle_timeout;
   queue_.emplace_back(index, c.generation);
 }
 

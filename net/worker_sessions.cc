@@ -75,6 +75,8 @@ void Worker::WantSession(size_t index) {
     return Refuse(index, kBusy);
   }
   SetState(c, State::kQueued);
+  // It waits for us now, not for its client: up to an idle timeout more.
+  c.deadline = absl::Now() + options_.idle_timeout;
   queue_.emplace_back(index, c.generation);
 }
 
