@@ -179,10 +179,8 @@ TEST(HttpParseTest, Headers) {
             400);
   EXPECT_EQ(Parse("GET / HTTP/1.1\r\nHost: a\r\nnocolon\r\n\r\n").status, 400);
   EXPECT_EQ(Parse("GET / HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n").status, 400);
-  EXPECT_EQ(
-      Parse(std::string("GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n", 38))
-          .status,
-      400);
+  const char kNul[] = "GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n";
+  EXPECT_EQ(Parse(std::string(kNul, sizeof kNul - 1)).status, 400);
   // Content-Length: the body to skip.
   Parsed req = Parse("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 12\r\n\r\n");
   EXPECT_EQ(req.status, 0);
