@@ -85,7 +85,9 @@ void Worker::AssignQueuedSessions() {
     auto [index, generation] = queue_.front();
     queue_.pop_front();
     Connection& c = *connections_[index];
-    if (c.state == State::kQueued && c.generation == generation) Bind(index);
+    if (c.state != State::kQueued || c.generation != generation) continue;
+    Bind(index);
+    if (c.state == State::kQueued) return;  // no virtine after all: later
   }
 }
 
@@ -136,7 +138,7 @@ void Worker::Assign(size_t index) {
   if (n > 0) {
     length = static_cast<size_t>(n);
     metrics_.bytes_received += length;
-  } else {
+  } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
     slot.pending_recv = n == 0 ? 0 : RecvResult(-errno);
   }
   Continue(index, slot.session->Start(c.socket.get(), length));
