@@ -60,7 +60,8 @@ absl::StatusOr<uint64_t> ProcKiB(const std::string& path,
   std::string line;
   while (std::getline(file, line)) {
     absl::string_view rest = line;
-    if (!absl::ConsumePrefix(&rest, field) || !absl::ConsumePrefix(&rest, ":")) {
+    if (!absl::ConsumePrefix(&rest, field) ||
+        !absl::ConsumePrefix(&rest, ":")) {
       continue;
     }
     rest = absl::StripAsciiWhitespace(rest);
@@ -122,7 +123,8 @@ absl::StatusOr<std::vector<UniqueFd>> OpenIdleConnections(
     }
     size_t got = 0;
     while (got < answer.size()) {
-      ssize_t n = ::recv(fd->get(), answer.data() + got, answer.size() - got, 0);
+      ssize_t n =
+          ::recv(fd->get(), answer.data() + got, answer.size() - got, 0);
       if (n <= 0) {
         return absl::UnavailableError(
             absl::StrCat("connection ", i, " ended before its answer"));

@@ -32,8 +32,7 @@ std::vector<pid_t> ChildrenOf(pid_t parent);
 // `count` keep-alive connections to 127.0.0.1:`port`, each of which sent
 // `request` and read the start of its answer (`expect`), then stays open.
 absl::StatusOr<std::vector<UniqueFd>> OpenIdleConnections(
-    int port, int count, const std::string& request,
-    const std::string& expect);
+    int port, int count, const std::string& request, const std::string& expect);
 
 // Slow clients: each sends one byte of a request head that never ends,
 // every `interval`, until stopped (a server may answer 408 and close them;

@@ -86,9 +86,9 @@ absl::StatusOr<std::string> RunLoad(const Server& server,
       (*load)->Wait(duration + warmup + absl::Seconds(60));
   if (!status.ok()) return status.status();
   if (*status != 0) {
-    return absl::InternalError(absl::StrCat("wasp-load ", absl::StrJoin(args, " "),
-                                            " exited with ", *status, ": ",
-                                            ReadFile(err)));
+    return absl::InternalError(
+        absl::StrCat("wasp-load ", absl::StrJoin(args, " "), " exited with ",
+                     *status, ": ", ReadFile(err)));
   }
   return ReadFile(out);
 }
@@ -221,11 +221,10 @@ struct Target {
 };
 
 constexpr Target kTargets[] = {
-    {"virtine", "p99_ratio", "p99 over 10,000 connections / over 32", true,
-     2},
+    {"virtine", "p99_ratio", "p99 over 10,000 connections / over 32", true, 2},
     {"virtine", "errors_many", "errors over 10,000 connections", true, 0},
-    {"virtine", "idle_bytes_per_connection", "bytes per idle connection",
-     true, 4096},
+    {"virtine", "idle_bytes_per_connection", "bytes per idle connection", true,
+     4096},
     {"virtine", "slow_ratio",
      "32 clients' throughput with slow clients / alone", false, 0.8},
     {"virtine", "pss_kib_per_pooled_virtine", "KiB (PSS) per pooled virtine",
@@ -236,8 +235,8 @@ std::string Markdown(const Context& context, const std::string& command) {
   std::string md = absl::StrFormat(
       "# Many connections (wasp-scale)\n\n`%s`, %s. One worker on CPU %d, "
       "load on CPU %d; %d connections, %d slow clients.\n\n",
-      command, absl::FormatTime("%Y-%m-%d %H:%M UTC", absl::Now(),
-                                absl::UTCTimeZone()),
+      command,
+      absl::FormatTime("%Y-%m-%d %H:%M UTC", absl::Now(), absl::UTCTimeZone()),
       absl::GetFlag(FLAGS_server_cpu), absl::GetFlag(FLAGS_load_cpu),
       absl::GetFlag(FLAGS_connections), absl::GetFlag(FLAGS_slow_clients));
   std::vector<std::string> configs;
@@ -255,8 +254,9 @@ std::string Markdown(const Context& context, const std::string& command) {
     for (const std::string& config : configs) {
       const auto& values = context.results.at(config);
       auto it = values.find(metric);
-      absl::StrAppend(&md, " | ",
-                      it == values.end() ? "" : absl::StrFormat("%.4g", it->second));
+      absl::StrAppend(
+          &md, " | ",
+          it == values.end() ? "" : absl::StrFormat("%.4g", it->second));
     }
     absl::StrAppend(&md, " |\n");
   }
@@ -269,8 +269,9 @@ std::string Markdown(const Context& context, const std::string& command) {
     bool met = target.at_most ? value->second <= target.bound
                               : value->second >= target.bound;
     absl::StrAppendFormat(&md, "| %s %s %s %g | %.4g | %s |\n", target.config,
-                          target.what, target.at_most ? "<=" : ">=",
-                          target.bound, value->second, met ? "met" : "**missed**");
+                          target.what,
+                          target.at_most ? "<=" : ">=", target.bound,
+                          value->second, met ? "met" : "**missed**");
   }
   return md;
 }
@@ -290,9 +291,11 @@ int Main(int argc, char** argv) {
   ::mkdir(context.out.c_str(), 0755);
   int many = absl::GetFlag(FLAGS_connections);
   if (absl::Status fds = RaiseDescriptorLimit(
-          static_cast<uint64_t>(many + absl::GetFlag(FLAGS_slow_clients)) + 256);
+          static_cast<uint64_t>(many + absl::GetFlag(FLAGS_slow_clients)) +
+          256);
       !fds.ok()) {
-    std::fprintf(stderr, "wasp-scale: %s\n", std::string(fds.message()).c_str());
+    std::fprintf(stderr, "wasp-scale: %s\n",
+                 std::string(fds.message()).c_str());
     return 2;
   }
   context.docroot = context.out + "/docroot";
@@ -304,8 +307,8 @@ int Main(int argc, char** argv) {
   for (absl::string_view name :
        absl::StrSplit(absl::GetFlag(FLAGS_configs), ',', absl::SkipEmpty())) {
     std::string config(name);
-    for (auto measure : {&MeasureLatency, &MeasureIdleMemory,
-                         &MeasureSlowClients}) {
+    for (auto measure :
+         {&MeasureLatency, &MeasureIdleMemory, &MeasureSlowClients}) {
       if (absl::Status status = measure(context, config); !status.ok()) {
         std::fprintf(stderr, "wasp-scale: %s: %s\n", config.c_str(),
                      status.ToString().c_str());

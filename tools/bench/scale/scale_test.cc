@@ -25,7 +25,8 @@ TEST(ScaleTest, MeasuresEverythingForNone) {
         "idle_bytes_per_connection,", "slow_ratio,", "errors_many,0\n",
         "connected_many,500\n"}) {
     EXPECT_NE(csv.find(std::string("none,") + metric), std::string::npos)
-        << metric << " in:\n" << csv;
+        << metric << " in:\n"
+        << csv;
   }
   std::string md = ReadFile(out + "/scale.md");
   EXPECT_NE(md.find("| idle_bytes_per_connection |"), std::string::npos) << md;

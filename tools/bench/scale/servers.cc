@@ -30,8 +30,8 @@ absl::StatusOr<int> FreePort() {
   socklen_t length = sizeof address;
   if (!fd.valid() ||
       ::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), length) != 0 ||
-      ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&address),
-                    &length) != 0) {
+      ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&address), &length) !=
+          0) {
     return absl::ErrnoToStatus(errno, "choosing a free port");
   }
   return ntohs(address.sin_port);
@@ -43,8 +43,9 @@ bool Accepts(int port) {
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(port));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return fd.valid() && ::connect(fd.get(), reinterpret_cast<sockaddr*>(&address),
-                                 sizeof address) == 0;
+  return fd.valid() &&
+         ::connect(fd.get(), reinterpret_cast<sockaddr*>(&address),
+                   sizeof address) == 0;
 }
 
 // The port of a wasp-server ready file, once it is there.
@@ -99,10 +100,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerSpec& spec) {
     std::string conf = absl::StrCat(spec.work_dir, "/nginx.conf");
     std::ofstream(conf) << NginxConfig(spec.work_dir, *port, spec.docroot,
                                        spec.max_connections);
-    absl::StatusOr<std::unique_ptr<ChildProcess>> process =
-        ChildProcess::Start({spec.nginx, "-e", "stderr", "-c", conf, "-p",
-                             spec.work_dir},
-                            "/dev/null", log, spec.cpu);
+    absl::StatusOr<std::unique_ptr<ChildProcess>> process = ChildProcess::Start(
+        {spec.nginx, "-e", "stderr", "-c", conf, "-p", spec.work_dir},
+        "/dev/null", log, spec.cpu);
     if (!process.ok()) return process.status();
     absl::Time deadline = absl::Now() + kStartTimeout;
     while (!Accepts(*port)) {
@@ -111,8 +111,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerSpec& spec) {
       }
       absl::SleepFor(absl::Milliseconds(50));
     }
-    return std::unique_ptr<Server>(
-        new Server(*std::move(process), *port, log));
+    return std::unique_ptr<Server>(new Server(*std::move(process), *port, log));
   }
   std::string ready = absl::StrCat(spec.work_dir, "/", spec.config, ".ready");
   ::unlink(ready.c_str());
@@ -134,8 +133,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerSpec& spec) {
     }
     absl::SleepFor(absl::Milliseconds(50));
   }
-  return std::unique_ptr<Server>(
-      new Server(*std::move(process), port, log));
+  return std::unique_ptr<Server>(new Server(*std::move(process), port, log));
 }
 
 std::vector<pid_t> Server::ServingPids() const {
