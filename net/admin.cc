@@ -7,14 +7,16 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace wasp {
 
 absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(
-    UniqueFd listener, std::function<std::string()> metrics) {
-  auto admin = std::unique_ptr<AdminServer>(
-      new AdminServer(std::move(listener), std::move(metrics)));
+    UniqueFd listener, std::function<std::string()> metrics,
+    std::function<bool()> ready) {
+  auto admin = std::unique_ptr<AdminServer>(new AdminServer(
+      std::move(listener), std::move(metrics), std::move(ready)));
   admin->thread_ = std::thread(&AdminServer::Loop, admin.get());
   return admin;
 }
@@ -41,13 +43,28 @@ void AdminServer::Serve(int client) {
   ssize_t n = ::recv(client, request, sizeof request - 1, 0);
   if (n <= 0) return;
   absl::string_view line(request, static_cast<size_t>(n));
-  bool metrics = absl::StartsWith(line, "GET /metrics ") ||
-                 absl::StartsWith(line, "GET /metrics?");
-  std::string body = metrics ? metrics_() : "not found; try /metrics\n";
+  auto is = [line](absl::string_view path) {
+    return absl::StartsWith(line, absl::StrCat("GET ", path, " ")) ||
+           absl::StartsWith(line, absl::StrCat("GET ", path, "?"));
+  };
+  const char* status = "200 OK";
+  std::string body;
+  if (is("/metrics")) {
+    body = metrics_();
+  } else if (is("/healthz")) {
+    body = "ok\n";
+  } else if (is("/readyz")) {
+    bool ready = ready_();
+    status = ready ? "200 OK" : "503 Service Unavailable";
+    body = ready ? "ready\n" : "draining\n";
+  } else {
+    status = "404 Not Found";
+    body = "not found; try /metrics, /healthz or /readyz\n";
+  }
   std::string response = absl::StrFormat(
       "HTTP/1.1 %s\r\nContent-Type: text/plain; version=0.0.4\r\n"
       "Content-Length: %d\r\nConnection: close\r\n\r\n%s",
-      metrics ? "200 OK" : "404 Not Found", body.size(), body);
+      status, body.size(), body);
   for (size_t sent = 0; sent < response.size();) {
     ssize_t m = ::send(client, response.data() + sent, response.size() - sent,
                        MSG_NOSIGNAL);

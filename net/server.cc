@@ -21,8 +21,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     ASSIGN_OR_RETURN(server->admin_port_, BoundPort(admin.get()));
     Server* self = server.get();
     ASSIGN_OR_RETURN(server->admin_,
-                     AdminServer::Start(std::move(admin),
-                                        [self] { return self->Metrics(); }));
+                     AdminServer::Start(
+                         std::move(admin), [self] { return self->Metrics(); },
+                         [self] { return self->serving_.load(); }));
   }
   bool single = options.cpus.size() == 1;
   std::vector<Worker*> workers;
@@ -57,6 +58,7 @@ std::string Server::Metrics() const {
 }
 
 void Server::Shutdown(absl::Duration grace) {
+  serving_ = false;  // /readyz says so first
   if (acceptor_) acceptor_->Stop();
   // Refuses new connections now (the worker's pending accept ends).
   if (listener_.valid()) ::shutdown(listener_.get(), SHUT_RDWR);

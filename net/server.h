@@ -4,6 +4,7 @@
 #ifndef WASP_NET_SERVER_H_
 #define WASP_NET_SERVER_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -58,6 +59,7 @@ class Server final {
   std::unique_ptr<AdminServer> admin_;
   int port_ = 0;
   int admin_port_ = -1;
+  std::atomic<bool> serving_{true};  // until Shutdown
 };
 
 }  // namespace wasp

@@ -37,8 +37,8 @@ for isolation in virtine none process; do
     [[ -f "${ready}" ]] && break
     sleep 0.1
   done
-  port="$(sed -n 's/^port=//p' "${ready}")"
-  admin="$(sed -n 's/^admin_port=//p' "${ready}")"
+  port="$(sed -n 's/.*"port": *\([0-9-]*\).*/\1/p' "${ready}")"
+  admin="$(sed -n 's/.*"admin_port": *\([0-9-]*\).*/\1/p' "${ready}")"
   result="$(taskset -c 1 wrk -t1 -c"${connections}" -d"${duration}s" --latency \
     "http://127.0.0.1:${port}/index.html")"
   rps="$(awk '/^Requests\/sec/ {print $2}' <<<"${result}")"

@@ -37,7 +37,7 @@ for _ in $(seq 100); do
   [[ -f "${ready}" ]] && break
   sleep 0.1
 done
-port="$(sed -n 's/^port=//p' "${ready}" 2>/dev/null)"
+port="$(sed -n 's/.*"port": *\([0-9-]*\).*/\1/p' "${ready}" 2>/dev/null)"
 [[ -n "${port}" ]] || { cat "${log}" >&2; exit 1; }
 url="http://127.0.0.1:${port}/index.html"
 

@@ -44,10 +44,8 @@ class ServerProcess {
         pid_ = -1;
         return;
       }
-      std::string text = ReadFile(ready);
-      size_t at = text.find("port=");
-      if (at != 0) continue;
-      (void)absl::SimpleAtoi(text.substr(5, text.find('\n') - 5), &port_);
+      std::string json = ReadFile(ready);
+      if (!json.empty()) port_ = static_cast<int>(JsonNumber(json, "port"));
     }
   }
   ~ServerProcess() {

@@ -3,6 +3,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -61,9 +62,9 @@ ABSL_FLAG(bool, fresh_vm, false,
 ABSL_FLAG(int, admin_port, -1,
           "port of the metrics endpoint (GET /metrics); -1: none, 0: any");
 ABSL_FLAG(std::string, ready_file, "",
-          "once serving, write `port=N` and `admin_port=N` lines to this file "
-          "(written whole, then renamed into place): how scripts find the "
-          "server");
+          "once serving, write {\"pid\": N, \"port\": N, \"admin_port\": N} "
+          "to this file (whole, then renamed into place; -1: no admin port): "
+          "how scripts find the server");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(5),
           "on SIGINT/SIGTERM, how long connections in progress may finish");
 
@@ -165,7 +166,8 @@ absl::Status WriteReadyFile(const std::string& path, int port, int admin_port) {
     return absl::ErrnoToStatus(errno,
                                absl::StrCat("cannot create ", temporary));
   }
-  absl::FPrintF(file, "port=%d\nadmin_port=%d\n", port, admin_port);
+  absl::FPrintF(file, "{\"pid\": %d, \"port\": %d, \"admin_port\": %d}\n",
+                ::getpid(), port, admin_port);
   if (std::fclose(file) != 0 || std::rename(temporary.c_str(), path.c_str())) {
     return absl::ErrnoToStatus(errno, absl::StrCat("cannot write ", path));
   }

@@ -23,6 +23,7 @@
 #include "tests/testing/kvm.h"
 #include "tests/testing/tcp_client.h"
 #include "tools/common/fd_limit.h"
+#include "tools/common/json_number.h"
 
 extern char** environ;
 
@@ -30,6 +31,13 @@ namespace wasp {
 namespace {
 
 using testing::TcpClient;
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
 
 // The server binary, started with its stderr in a file.
 class ServerProcess {
@@ -62,16 +70,11 @@ class ServerProcess {
         exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
         return;
       }
-      std::ifstream file(ready);
-      std::string line;
-      while (std::getline(file, line)) {
-        std::vector<std::string> field = absl::StrSplit(line, '=');
-        if (field.size() != 2) continue;
-        if (field[0] == "port") (void)absl::SimpleAtoi(field[1], &port_);
-        if (field[0] == "admin_port") {
-          (void)absl::SimpleAtoi(field[1], &admin_port_);
-        }
-      }
+      std::string json = ReadAll(ready);
+      if (json.empty()) continue;
+      port_ = static_cast<int>(JsonNumber(json, "port"));
+      admin_port_ = static_cast<int>(JsonNumber(json, "admin_port"));
+      pid_in_ready_file_ = static_cast<pid_t>(JsonNumber(json, "pid"));
     }
   }
   ~ServerProcess() {
@@ -83,6 +86,8 @@ class ServerProcess {
 
   int port() const { return port_; }
   int admin_port() const { return admin_port_; }
+  pid_t pid() const { return pid_; }
+  pid_t pid_in_ready_file() const { return pid_in_ready_file_; }
   std::string Log() const {
     std::ifstream file(log_);
     std::stringstream text;
@@ -110,6 +115,7 @@ class ServerProcess {
   int exit_status_ = -1;
   int port_ = 0;
   int admin_port_ = -1;
+  pid_t pid_in_ready_file_ = 0;
   std::string log_;
 };
 
@@ -331,6 +337,49 @@ TEST_P(WaspServerLargeResponseTest, IsSentWholeAfterTheVirtineIsFree) {
   ASSERT_EQ(data.size(), 2 * one);
   EXPECT_EQ(data.substr(head + 4, body.size()), body);
   EXPECT_EQ(data.substr(one + head + 4, body.size()), body);
+}
+
+// The ready file names the process and its ports; /healthz answers while it
+// runs, /readyz until it starts draining, then 503 while connections finish.
+TEST(WaspServerReadinessTest, ReadyFileHealthAndReadiness) {
+  std::string docroot = absl::StrCat(::testing::TempDir(), "/ready-docroot");
+  ::mkdir(docroot.c_str(), 0755);
+  std::ofstream(docroot + "/big.bin", std::ios::binary)
+      << std::string(8 << 20, 'x');
+  ServerProcess server({"--port=0", "--admin_port=0", "--workers=1",
+                        "--isolation=none", "--shutdown_grace=3s",
+                        absl::StrCat("--docroot=", docroot)});
+  ASSERT_NE(server.port(), 0) << server.Log();
+  EXPECT_EQ(server.pid_in_ready_file(), server.pid());
+  auto get = [&](const char* path) {
+    auto admin = TcpClient::Connect(server.admin_port());
+    if (!admin.ok() ||
+        !admin->Send(absl::StrCat("GET ", path, " HTTP/1.1\r\n\r\n")).ok()) {
+      return std::string();
+    }
+    return admin->ReceiveAll().value_or("");
+  };
+  EXPECT_TRUE(absl::StartsWith(get("/healthz"), "HTTP/1.1 200"))
+      << get("/healthz");
+  EXPECT_TRUE(absl::StartsWith(get("/readyz"), "HTTP/1.1 200"));
+  EXPECT_TRUE(absl::StartsWith(get("/nothing"), "HTTP/1.1 404"));
+  // A response the client does not read keeps the drain going.
+  TcpClient slow = *TcpClient::Connect(server.port());
+  ASSERT_TRUE(slow.Send("GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n").ok());
+  absl::SleepFor(absl::Milliseconds(200));
+  ::kill(server.pid(), SIGTERM);
+  std::string readyz;
+  for (int i = 0; i < 50; ++i) {
+    readyz = get("/readyz");
+    if (absl::StartsWith(readyz, "HTTP/1.1 503")) break;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_TRUE(absl::StartsWith(readyz, "HTTP/1.1 503")) << readyz;
+  EXPECT_TRUE(absl::StartsWith(get("/healthz"), "HTTP/1.1 200"));
+  // Read it all: the drain ends and the process exits 0.
+  std::string all = slow.ReceiveAll().value_or("");
+  EXPECT_GT(all.size(), size_t{8 << 20});
+  EXPECT_EQ(server.Terminate(), 0) << server.Log();
 }
 
 INSTANTIATE_TEST_SUITE_P(Isolations, WaspServerLargeResponseTest,

@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "engine/unique_fd.h"
 #include "tools/bench/scale/probes.h"
+#include "tools/common/json_number.h"
 
 namespace wasp::scale {
 namespace {
@@ -50,17 +51,8 @@ bool Accepts(int port) {
 
 // The port of a wasp-server ready file, once it is there.
 int ReadyPort(const std::string& path) {
-  std::ifstream file(path);
-  std::string line;
-  while (std::getline(file, line)) {
-    std::vector<std::string> field = absl::StrSplit(line, '=');
-    int port;
-    if (field.size() == 2 && field[0] == "port" &&
-        absl::SimpleAtoi(field[1], &port)) {
-      return port;
-    }
-  }
-  return 0;
+  std::string json = ReadFile(path);
+  return json.empty() ? 0 : static_cast<int>(JsonNumber(json, "port"));
 }
 
 absl::Status Unready(ChildProcess& process, const std::string& what,

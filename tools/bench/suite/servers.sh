@@ -102,8 +102,8 @@ start_wasp() {
     stop_server "${key}"
     return 1
   fi
-  SERVER_PORT["${key}"]="$(sed -n 's/^port=//p' "${ready}")"
-  SERVER_ADMIN["${key}"]="$(sed -n 's/^admin_port=//p' "${ready}")"
+  SERVER_PORT["${key}"]="$(sed -n 's/.*"port": *\([0-9-]*\).*/\1/p' "${ready}")"
+  SERVER_ADMIN["${key}"]="$(sed -n 's/.*"admin_port": *\([0-9-]*\).*/\1/p' "${ready}")"
 }
 
 # nginx as the current user, with a minimal configuration of its own; a
