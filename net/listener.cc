@@ -20,36 +20,67 @@ constexpr uint64_t kAcceptTag = 1;
 
 }  // namespace
 
-absl::StatusOr<UniqueFd> ListenTcp(const std::string& address, int port) {
-  sockaddr_in addr = {};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (port < 0 || port > 65535 ||
-      ::inet_pton(AF_INET, address.c_str(), &addr.sin_addr) != 1) {
+absl::StatusOr<UniqueFd> ListenTcp(const std::string& address, int port,
+                                   bool reuseport) {
+  // "::1" or "[::1]" is IPv6; anything else must be IPv4.
+  std::string host = address;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  sockaddr_storage storage = {};
+  socklen_t length = 0;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
+  bool valid_port = port >= 0 && port <= 65535;
+  if (valid_port && ::inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(static_cast<uint16_t>(port));
+    length = sizeof *v4;
+  } else if (valid_port &&
+             ::inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<uint16_t>(port));
+    length = sizeof *v6;
+  } else {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "cannot listen on %s:%d: expected an IPv4 address and a port 0-65535",
+        "cannot listen on %s port %d: expected an IPv4 or IPv6 address "
+        "(127.0.0.1, ::1, [::]) and a port 0-65535",
         address, port));
   }
-  UniqueFd socket(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  UniqueFd socket(::socket(storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!socket.valid()) return ErrnoError("socket", errno);
   int one = 1;
   ::setsockopt(socket.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(socket.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) <
-      0) {
-    return ErrnoError(absl::StrFormat("bind to %s:%d", address, port), errno,
-                      errno == EADDRINUSE ? "is another server running?" : "");
+  // As nginx: [::] is IPv6 only; listen on 0.0.0.0 too for IPv4.
+  if (storage.ss_family == AF_INET6) {
+    ::setsockopt(socket.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+  }
+  if (reuseport && ::setsockopt(socket.get(), SOL_SOCKET, SO_REUSEPORT, &one,
+                                sizeof one) < 0) {
+    return ErrnoError("setsockopt(SO_REUSEPORT)", errno);
+  }
+  if (::bind(socket.get(), reinterpret_cast<sockaddr*>(&storage), length) < 0) {
+    return ErrnoError(
+        absl::StrFormat("bind to %s port %d", address, port), errno,
+        errno == EADDRINUSE
+            ? "is another server running? (--reuseport shares a port "
+              "between processes that all ask for it)"
+            : "");
   }
   if (::listen(socket.get(), kBacklog) < 0) return ErrnoError("listen", errno);
   return socket;
 }
 
 absl::StatusOr<int> BoundPort(int socket) {
-  sockaddr_in addr = {};
-  socklen_t length = sizeof addr;
-  if (::getsockname(socket, reinterpret_cast<sockaddr*>(&addr), &length) < 0) {
+  sockaddr_storage storage = {};
+  socklen_t length = sizeof storage;
+  if (::getsockname(socket, reinterpret_cast<sockaddr*>(&storage), &length) <
+      0) {
     return ErrnoError("getsockname", errno);
   }
-  return ntohs(addr.sin_port);
+  return storage.ss_family == AF_INET6
+             ? ntohs(reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port)
+             : ntohs(reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
 }
 
 absl::StatusOr<std::unique_ptr<Acceptor>> Acceptor::Start(

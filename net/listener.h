@@ -15,8 +15,11 @@
 
 namespace wasp {
 
-// Binds `address:port` (port 0: any free port) with a deep backlog.
-absl::StatusOr<UniqueFd> ListenTcp(const std::string& address, int port);
+// Binds `address` (IPv4, or IPv6 with or without brackets) and `port` (0:
+// any free port) with a deep backlog; `reuseport`: SO_REUSEPORT, so that
+// processes which all ask for it share the port.
+absl::StatusOr<UniqueFd> ListenTcp(const std::string& address, int port,
+                                   bool reuseport = false);
 // The port a socket is bound to.
 absl::StatusOr<int> BoundPort(int socket);
 

@@ -13,7 +13,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     return absl::InvalidArgumentError("a server needs at least one worker");
   }
   auto server = std::unique_ptr<Server>(new Server());
-  ASSIGN_OR_RETURN(UniqueFd listener, ListenTcp(options.listen, options.port));
+  ASSIGN_OR_RETURN(UniqueFd listener,
+                   ListenTcp(options.listen, options.port, options.reuseport));
   ASSIGN_OR_RETURN(server->port_, BoundPort(listener.get()));
   if (options.admin_port >= 0) {
     ASSIGN_OR_RETURN(UniqueFd admin,

@@ -19,10 +19,11 @@
 namespace wasp {
 
 struct ServerOptions {
-  std::string listen = "127.0.0.1";
-  int port = 8080;                 // 0: any free port
-  int admin_port = -1;             // -1: no admin endpoint; 0: any free port
-  std::vector<int> cpus;           // one worker per entry, pinned to it
+  std::string listen = "127.0.0.1";  // IPv4, or IPv6 ("::1", "[::]")
+  bool reuseport = false;  // share the port with other processes asking so
+  int port = 8080;         // 0: any free port
+  int admin_port = -1;     // -1: no admin endpoint; 0: any free port
+  std::vector<int> cpus;   // one worker per entry, pinned to it
   size_t max_connections = 10000;  // per worker
   size_t queue = 1024;             // per worker
   absl::Duration idle_timeout = absl::Seconds(30);

@@ -13,17 +13,33 @@
 namespace wasp::testing {
 
 absl::StatusOr<TcpClient> TcpClient::Connect(int port, absl::Duration timeout) {
-  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  return ConnectTo("127.0.0.1", port, timeout);
+}
+
+absl::StatusOr<TcpClient> TcpClient::ConnectTo(const std::string& host,
+                                               int port,
+                                               absl::Duration timeout) {
+  sockaddr_storage storage = {};
+  socklen_t length = 0;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
+  if (::inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(static_cast<uint16_t>(port));
+    length = sizeof *v4;
+  } else if (::inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<uint16_t>(port));
+    length = sizeof *v6;
+  } else {
+    return absl::InvalidArgumentError("not an IP address: " + host);
+  }
+  UniqueFd fd(::socket(storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return ErrnoError("socket", errno);
   timeval tv = absl::ToTimeval(timeout);
   ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   ::setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  sockaddr_in addr = {};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) <
-      0) {
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&storage), length) < 0) {
     return ErrnoError("connect", errno);
   }
   return TcpClient(std::move(fd));

@@ -12,8 +12,12 @@ namespace wasp::testing {
 
 class TcpClient {
  public:
+  // To 127.0.0.1, or to `host` (an IPv4 or IPv6 address).
   static absl::StatusOr<TcpClient> Connect(
       int port, absl::Duration timeout = absl::Seconds(10));
+  static absl::StatusOr<TcpClient> ConnectTo(
+      const std::string& host, int port,
+      absl::Duration timeout = absl::Seconds(10));
   absl::Status Send(const std::string& data);
   // Up to `max` bytes; "" at end of stream; an error on timeout.
   absl::StatusOr<std::string> Receive(size_t max = 65536);

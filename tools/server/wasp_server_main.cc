@@ -26,7 +26,12 @@
 #include "tools/server/app_pools.h"
 
 ABSL_FLAG(std::string, app, "http", "`http` or `echo`");
-ABSL_FLAG(std::string, listen, "127.0.0.1", "IPv4 address to listen on");
+ABSL_FLAG(std::string, listen, "127.0.0.1",
+          "address to listen on: IPv4, or IPv6 (::1, [::] for all; IPv6 "
+          "only, as nginx)");
+ABSL_FLAG(bool, reuseport, false,
+          "SO_REUSEPORT: several processes started with it share the port "
+          "(the kernel spreads connections among them)");
 ABSL_FLAG(int, port, 8080, "TCP port (0: any free port)");
 ABSL_FLAG(int, workers, 0, "worker threads (0: one per usable core)");
 ABSL_FLAG(std::string, cpus, "",
@@ -126,6 +131,12 @@ absl::StatusOr<AppOptions> AppOptionsFromFlags() {
 
 constexpr int kDefaultMaxConnections = 10000;
 
+// "::1" as it goes before ":port" in a URL: "[::1]".
+std::string HostForUrl(const std::string& address) {
+  bool ipv6 = address.find(':') != std::string::npos && address[0] != '[';
+  return ipv6 ? absl::StrCat("[", address, "]") : address;
+}
+
 // Raises RLIMIT_NOFILE for `requested` connections per worker (a
 // descriptor each, plus the pools' and the server's own). 0 asks for the
 // default, lowered with a warning where the hard limit cannot be raised;
@@ -214,6 +225,7 @@ int Main(int argc, char** argv) {
   }
   ServerOptions options{
       .listen = absl::GetFlag(FLAGS_listen),
+      .reuseport = absl::GetFlag(FLAGS_reuseport),
       .port = absl::GetFlag(FLAGS_port),
       .admin_port = absl::GetFlag(FLAGS_admin_port),
       .cpus = *cpus,
@@ -231,10 +243,10 @@ int Main(int argc, char** argv) {
       stderr,
       "wasp-server: listening on %s:%d%s; app %s, isolation %s; %d workers "
       "pinned to cpus %s; %s; up to %d connections, queue %d per worker\n",
-      options.listen, (*server)->port(),
+      HostForUrl(options.listen), (*server)->port(),
       (*server)->admin_port() >= 0
-          ? absl::StrFormat(" (metrics on %s:%d/metrics)", options.listen,
-                            (*server)->admin_port())
+          ? absl::StrFormat(" (metrics on %s:%d/metrics)",
+                            HostForUrl(options.listen), (*server)->admin_port())
           : "",
       absl::GetFlag(FLAGS_app), absl::GetFlag(FLAGS_isolation),
       options.cpus.size(), absl::StrJoin(options.cpus, ","), pools->description,

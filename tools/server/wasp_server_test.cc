@@ -382,6 +382,61 @@ TEST(WaspServerReadinessTest, ReadyFileHealthAndReadiness) {
   EXPECT_EQ(server.Terminate(), 0) << server.Log();
 }
 
+TEST(WaspServerListenTest, ServesOnIpv6Loopback) {
+  ServerProcess server(
+      {"--listen=::1", "--port=0", "--workers=1", "--isolation=none"});
+  ASSERT_NE(server.port(), 0) << server.Log();
+  auto client = TcpClient::ConnectTo("::1", server.port());
+  ASSERT_TRUE(client.ok()) << client.status();
+  ASSERT_TRUE(client
+                  ->Send("GET /hello.txt HTTP/1.1\r\nHost: [::1]\r\n"
+                         "Connection: close\r\n\r\n")
+                  .ok());
+  EXPECT_TRUE(
+      absl::StartsWith(client->ReceiveAll().value_or(""), "HTTP/1.1 200 OK"));
+  EXPECT_FALSE(TcpClient::ConnectTo("127.0.0.1", server.port()).ok())
+      << "IPv6 only, as nginx";
+  ServerProcess bad({"--listen=localhost6", "--port=0"});
+  EXPECT_EQ(bad.Terminate(), 1);
+  EXPECT_NE(bad.Log().find("expected an IPv4 or IPv6 address"),
+            std::string::npos)
+      << bad.Log();
+}
+
+// Two processes with --reuseport share one port; the kernel spreads
+// connections between them.
+TEST(WaspServerListenTest, ReuseportSharesAPortBetweenProcesses) {
+  ServerProcess first({"--port=0", "--admin_port=0", "--workers=1",
+                       "--isolation=none", "--reuseport"});
+  ASSERT_NE(first.port(), 0) << first.Log();
+  ServerProcess second({absl::StrCat("--port=", first.port()), "--admin_port=0",
+                        "--workers=1", "--isolation=none", "--reuseport"});
+  ASSERT_EQ(second.port(), first.port()) << second.Log();
+  ServerProcess refused({absl::StrCat("--port=", first.port()), "--workers=1",
+                         "--isolation=none"});
+  EXPECT_EQ(refused.Terminate(), 1) << "no --reuseport: the port is taken";
+  for (int i = 0; i < 64; ++i) {
+    auto client = TcpClient::Connect(first.port());
+    ASSERT_TRUE(client.ok());
+    ASSERT_TRUE(client
+                    ->Send("GET /hello.txt HTTP/1.1\r\nHost: t\r\n"
+                           "Connection: close\r\n\r\n")
+                    .ok());
+    ASSERT_TRUE(
+        absl::StartsWith(client->ReceiveAll().value_or(""), "HTTP/1.1 200 OK"));
+  }
+  int served[2] = {0, 0};
+  for (int i = 0; i < 2; ++i) {
+    std::string metrics = Metrics((i == 0 ? first : second).admin_port());
+    size_t at = metrics.find("wasp_connections_total{worker=\"0\"} ");
+    ASSERT_NE(at, std::string::npos) << metrics;
+    served[i] = std::atoi(metrics.c_str() + at + 35);
+  }
+  EXPECT_EQ(served[0] + served[1], 64);
+  EXPECT_GT(served[0], 0);
+  EXPECT_GT(served[1], 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Isolations, WaspServerLargeResponseTest,
                          ::testing::Values("virtine", "none"),
                          [](const auto& info) { return info.param; });
