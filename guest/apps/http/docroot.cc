@@ -108,9 +108,13 @@ absl::Status AddEntry(const fs::directory_entry& entry, const fs::path& root,
   absl::StatusOr<std::string> body = ReadFile(source, limit - bytes - overhead);
   if (!body.ok()) return body.status();
   bytes += overhead + body->size();
+  struct stat info;
+  uint32_t mtime = ::stat(source.c_str(), &info) == 0 && info.st_mtime > 0
+                       ? static_cast<uint32_t>(info.st_mtime)
+                       : 0;
   files.push_back({*std::move(path),
                    ContentTypeFor(entry.path().filename().string()),
-                   *std::move(body)});
+                   *std::move(body), mtime});
   return absl::OkStatus();
 }
 
@@ -217,6 +221,9 @@ absl::StatusOr<std::vector<uint8_t>> PackDocrootFiles(
     PutU32(out, at, static_cast<uint32_t>(file.path.size()));
     PutU32(out, at + 4, static_cast<uint32_t>(file.content_type.size()));
     PutU32(out, at + 8, static_cast<uint32_t>(file.body.size()));
+    PutU32(out, at + 12,
+           file.mtime != 0 ? file.mtime
+                           : static_cast<uint32_t>(absl::ToUnixSeconds(date)));
     out.insert(out.end(), file.path.begin(), file.path.end());
     out.insert(out.end(), file.content_type.begin(), file.content_type.end());
     out.insert(out.end(), file.body.begin(), file.body.end());
@@ -311,6 +318,7 @@ absl::StatusOr<Docroot> UnpackDocroot(absl::Span<const uint8_t> bundle) {
     }
     uint64_t lengths[3] = {GetU32(bundle, at), GetU32(bundle, at + 4),
                            GetU32(bundle, at + 8)};
+    uint32_t mtime = GetU32(bundle, at + 12);
     at += sizeof(wasp_docroot_entry);
     if (lengths[0] + lengths[1] + lengths[2] > bundle.size() - at) {
       return malformed("entry runs past the end");
@@ -321,8 +329,8 @@ absl::StatusOr<Docroot> UnpackDocroot(absl::Span<const uint8_t> bundle) {
                        lengths[f]);
       at += lengths[f];
     }
-    docroot.files.push_back(
-        {std::move(fields[0]), std::move(fields[1]), std::move(fields[2])});
+    docroot.files.push_back({std::move(fields[0]), std::move(fields[1]),
+                             std::move(fields[2]), mtime});
   }
   if (at != bundle.size()) return malformed("bytes after the last entry");
   return docroot;

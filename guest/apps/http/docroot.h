@@ -20,6 +20,8 @@ struct DocrootFile {
   std::string path;  // "/css/site.css"
   std::string content_type;
   std::string body;
+  // Modification time, seconds since the epoch; 0: the bundle's date.
+  uint32_t mtime = 0;
 };
 
 // Every regular file under `dir`, recursively, as "/<path relative to

@@ -7,7 +7,9 @@
  *   struct wasp_docroot_header   magic, count, total size, date
  *   count entries, packed back to back (no alignment: read the fields with
  *   memcpy or byte loads), each
- *     struct wasp_docroot_entry  path_len, type_len, body_len
+ *     struct wasp_docroot_entry  path_len, type_len, body_len, mtime (the
+ *                                file's modification time, seconds since
+ *                                the epoch: its Last-Modified and ETag)
  *     path                       path_len bytes: "/", then the file's path
  *                                relative to the docroot, '/'-separated
  *     content type               type_len bytes, e.g. "text/html;
@@ -32,7 +34,7 @@
 #include <stdint.h>
 #endif
 
-#define WASP_DOCROOT_MAGIC 0x31524457u /* "WDR1" */
+#define WASP_DOCROOT_MAGIC 0x32524457u /* "WDR2" */
 #define WASP_DOCROOT_DATE_SIZE 32
 #define WASP_DOCROOT_PATH_MAX 1024 /* bytes of an entry's path */
 #define WASP_DOCROOT_TYPE_MAX 128  /* bytes of an entry's content type */
@@ -49,6 +51,7 @@ struct wasp_docroot_entry {
   uint32_t path_len;
   uint32_t type_len;
   uint32_t body_len;
+  uint32_t mtime;
 };
 
 #ifdef __cplusplus
@@ -61,9 +64,10 @@ WASP_DOCROOT_ASSERT(offsetof(struct wasp_docroot_header, count) == 4, "ABI");
 WASP_DOCROOT_ASSERT(offsetof(struct wasp_docroot_header, total_size) == 8,
                     "ABI");
 WASP_DOCROOT_ASSERT(offsetof(struct wasp_docroot_header, date) == 16, "ABI");
-WASP_DOCROOT_ASSERT(sizeof(struct wasp_docroot_entry) == 12, "ABI");
+WASP_DOCROOT_ASSERT(sizeof(struct wasp_docroot_entry) == 16, "ABI");
 WASP_DOCROOT_ASSERT(offsetof(struct wasp_docroot_entry, type_len) == 4, "ABI");
 WASP_DOCROOT_ASSERT(offsetof(struct wasp_docroot_entry, body_len) == 8, "ABI");
+WASP_DOCROOT_ASSERT(offsetof(struct wasp_docroot_entry, mtime) == 12, "ABI");
 #undef WASP_DOCROOT_ASSERT
 
 #endif /* WASP_GUEST_APPS_HTTP_DOCROOT_BUNDLE_H_ */

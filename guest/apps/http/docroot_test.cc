@@ -1,5 +1,6 @@
 #include "guest/apps/http/docroot.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -78,11 +79,11 @@ TEST(SampleDocrootTest, HasAnIndexAndHello) {
 }
 
 TEST(BundleFormatTest, IsLittleEndianWithTheDocumentedLayout) {
-  auto bundle = PackDocrootFiles({{"/a", "t", "xyz"}}, kDate);
+  auto bundle = PackDocrootFiles({{"/a", "t", "xyz", 0x01020304}}, kDate);
   ASSERT_TRUE(bundle.ok());
-  ASSERT_EQ(bundle->size(), sizeof(wasp_docroot_header) + 12 + 2 + 1 + 3);
+  ASSERT_EQ(bundle->size(), sizeof(wasp_docroot_header) + 16 + 2 + 1 + 3);
   const uint8_t* b = bundle->data();
-  EXPECT_EQ(std::string(b, b + 4), "WDR1");
+  EXPECT_EQ(std::string(b, b + 4), "WDR2");
   EXPECT_EQ(b[4], 1);  // count
   EXPECT_EQ(b[8], bundle->size());
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(b) + 16),
@@ -91,7 +92,27 @@ TEST(BundleFormatTest, IsLittleEndianWithTheDocumentedLayout) {
   EXPECT_EQ(e[0], 2);
   EXPECT_EQ(e[4], 1);
   EXPECT_EQ(e[8], 3);
-  EXPECT_EQ(std::string(e + 12, e + 18), "/atxyz");
+  EXPECT_EQ(e[12], 4);  // mtime, little-endian
+  EXPECT_EQ(e[15], 1);
+  EXPECT_EQ(std::string(e + 16, e + 22), "/atxyz");
+}
+
+TEST(BundleFormatTest, FilesKeepTheirModificationTime) {
+  std::string dir = ::testing::TempDir() + "/mtime";
+  ::mkdir(dir.c_str(), 0755);
+  std::ofstream(dir + "/old.txt") << "old";
+  timespec times[2] = {{.tv_sec = 1000000000, .tv_nsec = 0},
+                       {.tv_sec = 1000000000, .tv_nsec = 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, (dir + "/old.txt").c_str(), times, 0), 0);
+  auto bundle = PackDocroot(dir, 1 << 20, kDate);
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  auto docroot = UnpackDocroot(*bundle);
+  ASSERT_TRUE(docroot.ok());
+  ASSERT_EQ(docroot->files.size(), 1u);
+  EXPECT_EQ(docroot->files[0].mtime, 1000000000u);
+  // Files made without one carry the bundle's date.
+  auto sample = UnpackDocroot(SampleDocroot(kDate));
+  EXPECT_EQ(sample->files[0].mtime, absl::ToUnixSeconds(kDate));
 }
 
 TEST(BundleFormatTest, RefusesUnservableFiles) {

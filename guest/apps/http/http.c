@@ -30,6 +30,9 @@ struct file {
   uint32_t path_len;
   uint32_t type_len;
   uint32_t body_len;
+  uint32_t mtime;
+  char etag[24];           // "<mtime hex>-<length hex>", as nginx makes them
+  char last_modified[30];  // HTTP-date of mtime
 };
 
 static struct file* files;
@@ -76,6 +79,7 @@ static int read_entry(const uint8_t* bundle, uint64_t size, uint64_t* offset,
   f->path_len = read_u32(e);
   f->type_len = read_u32(e + 4);
   f->body_len = read_u32(e + 8);
+  f->mtime = read_u32(e + 12);
   uint64_t end = *offset + sizeof(struct wasp_docroot_entry) +
                  (uint64_t)f->path_len + f->type_len + f->body_len;
   if (end > size || f->path_len == 0 || f->path_len > WASP_DOCROOT_PATH_MAX ||
@@ -87,6 +91,11 @@ static int read_entry(const uint8_t* bundle, uint64_t size, uint64_t* offset,
   f->body = (const uint8_t*)f->type + f->type_len;
   // The type goes into a header line verbatim.
   if (f->path[0] != '/' || !printable(f->type, f->type_len)) return 1;
+  wasp_snprintf(f->etag, sizeof f->etag, "\"%x-%x\"", f->mtime, f->body_len);
+  if (http_format_date(f->mtime, f->last_modified, sizeof f->last_modified) ==
+      0) {
+    return 1;
+  }
   *offset = end;
   return 0;
 }
@@ -217,8 +226,41 @@ static int answer(struct reply* r, const struct http_request* req) {
       .date = date,
       .minor_version = req->minor_version,
       .keep_alive = req->keep_alive,
+      .etag = f->etag,
+      .last_modified = f->last_modified,
+      .accept_ranges = 1,
   };
-  respond(r, &resp, f->body, req->method != HTTP_HEAD);
+  const uint8_t* body = f->body;
+  if (http_not_modified(req, f->etag, f->last_modified)) {
+    resp.status = 304;
+    resp.content_type_len = 0;
+    resp.content_length = 0;
+  } else {
+    uint64_t first = 0, last = 0;
+    int range = http_byte_range(req, f->body_len, f->etag, f->last_modified,
+                                &first, &last);
+    if (range == -416) {
+      char text[64];
+      resp.status = 416;
+      resp.range_total = f->body_len;
+      resp.content_type = "text/plain; charset=utf-8";
+      resp.content_type_len = strlen(resp.content_type);
+      resp.content_length = http_error_body(416, text, sizeof text);
+      // Short, so respond() copies it off this stack.
+      respond(r, &resp, (const uint8_t*)text, req->method != HTTP_HEAD);
+      if (!req->keep_alive) r->area->out_flags |= WASP_OUTPUT_CLOSE;
+      return req->keep_alive;
+    }
+    if (range == 1) {
+      resp.status = 206;
+      resp.range_first = first;
+      resp.range_last = last;
+      resp.range_total = f->body_len;
+      resp.content_length = last - first + 1;
+      body += first;
+    }
+  }
+  respond(r, &resp, body, req->method != HTTP_HEAD && resp.status != 304);
   if (!req->keep_alive) r->area->out_flags |= WASP_OUTPUT_CLOSE;
   return req->keep_alive;
 }

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "guest/apps/echo/echo_image.h"
 #include "guest/apps/http/docroot.h"
@@ -290,6 +292,103 @@ TEST_P(HttpAppTest, LargeBodiesAreSentFromTheBundle) {
   EXPECT_EQ(TakeResponse(c().sent).body, big);
   EXPECT_EQ(TakeResponse(c().sent).body, big);
   EXPECT_EQ(c().runs, 1);
+}
+
+// Validators: an ETag and Last-Modified on every file, 304 for a client
+// whose copy is current (If-None-Match first, else If-Modified-Since
+// compared exactly, as nginx does).
+TEST_P(HttpAppTest, ConditionalRequestsAre304) {
+  Start(true);
+  c().Bytes("GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n");
+  Response full = TakeResponse(c().sent);
+  std::string etag = full.headers["etag"];
+  EXPECT_EQ(etag, absl::StrFormat("\"%x-16\"", absl::ToUnixSeconds(kDate)));
+  EXPECT_EQ(full.headers["last-modified"], kDateText);
+  EXPECT_EQ(full.headers["accept-ranges"], "bytes");
+
+  c().Bytes("GET /hello.txt HTTP/1.1\r\nHost: t\r\nIf-None-Match: \"x\", " +
+            etag + "\r\n\r\n");
+  std::string not_modified = c().sent;
+  EXPECT_TRUE(absl::StartsWith(not_modified, "HTTP/1.1 304 Not Modified\r\n"))
+      << not_modified;
+  EXPECT_EQ(not_modified.find("Content-Length"), std::string::npos);
+  EXPECT_TRUE(absl::EndsWith(not_modified, "\r\n\r\n")) << "no body";
+  EXPECT_NE(not_modified.find("ETag: " + etag), std::string::npos);
+  c().sent.clear();
+  // Weak comparison; "*" matches any.
+  for (std::string tag : {"W/" + etag, std::string("*")}) {
+    c().Bytes("HEAD /hello.txt HTTP/1.1\r\nHost: t\r\nIf-None-Match: " + tag +
+              "\r\n\r\n");
+    EXPECT_TRUE(absl::StartsWith(c().sent, "HTTP/1.1 304")) << tag;
+    c().sent.clear();
+  }
+  // Another tag: the file. If-None-Match wins over a matching date.
+  c().Bytes(
+      "GET /hello.txt HTTP/1.1\r\nHost: t\r\nIf-None-Match: \"other\"\r\n"
+      "If-Modified-Since: " +
+      std::string(kDateText) + "\r\n\r\n");
+  EXPECT_EQ(TakeResponse(c().sent).status, 200);
+  c().Bytes("GET /hello.txt HTTP/1.1\r\nHost: t\r\nIf-Modified-Since: " +
+            std::string(kDateText) + "\r\n\r\n");
+  EXPECT_TRUE(absl::StartsWith(c().sent, "HTTP/1.1 304")) << c().sent;
+  c().sent.clear();
+  c().Bytes(
+      "GET /hello.txt HTTP/1.1\r\nHost: t\r\nIf-Modified-Since: Mon, 07 Nov "
+      "1994 08:49:37 GMT\r\n\r\n");
+  EXPECT_EQ(TakeResponse(c().sent).status, 200) << "not the exact date";
+  EXPECT_FALSE(c().closed);
+}
+
+// One range per request: 206 with Content-Range, 416 when it cannot be
+// met; several ranges, other units, bad syntax and a stale If-Range get the
+// whole file, as RFC 9110 allows.
+TEST_P(HttpAppTest, RangeRequests) {
+  Start(true);
+  const std::string hello = "Hello from a virtine!\n";  // 22 bytes
+  auto get = [&](const std::string& headers) {
+    c().Bytes("GET /hello.txt HTTP/1.1\r\nHost: t\r\n" + headers + "\r\n");
+    return TakeResponse(c().sent);
+  };
+  struct Case {
+    const char* range;
+    int status;
+    std::string body;
+    const char* content_range;
+  } cases[] = {
+      {"bytes=0-4", 206, "Hello", "bytes 0-4/22"},
+      {"bytes=6-", 206, hello.substr(6), "bytes 6-21/22"},
+      {"bytes=-7", 206, hello.substr(15), "bytes 15-21/22"},
+      {"bytes=-100", 206, hello, "bytes 0-21/22"},
+      {"bytes=20-100", 206, hello.substr(20), "bytes 20-21/22"},
+      {"BYTES=21-21", 206, "\n", "bytes 21-21/22"},
+      {"bytes=22-", 416, "416 Range Not Satisfiable\n", "bytes */22"},
+      {"bytes=-0", 416, "416 Range Not Satisfiable\n", "bytes */22"},
+      {"bytes=0-1,3-4", 200, hello, ""},
+      {"bytes=5-2", 200, hello, ""},
+      {"items=0-4", 200, hello, ""},
+      {"bytes=x-4", 200, hello, ""},
+      {"bytes=99999999999999999999999-", 200, hello, ""},
+  };
+  for (const Case& test : cases) {
+    Response r = get(std::string("Range: ") + test.range + "\r\n");
+    EXPECT_EQ(r.status, test.status) << test.range;
+    EXPECT_EQ(r.body, test.body) << test.range;
+    EXPECT_EQ(r.headers["content-range"], test.content_range) << test.range;
+  }
+  std::string etag = get("").headers["etag"];
+  EXPECT_EQ(get("Range: bytes=0-4\r\nIf-Range: " + etag + "\r\n").status, 206);
+  EXPECT_EQ(
+      get("Range: bytes=0-4\r\nIf-Range: " + std::string(kDateText) + "\r\n")
+          .status,
+      206);
+  EXPECT_EQ(get("Range: bytes=0-4\r\nIf-Range: \"stale\"\r\n").status, 200);
+  // A large file's range is sent from the bundle as its own segment.
+  c().Bytes(
+      "GET /big.bin HTTP/1.1\r\nHost: t\r\nRange: bytes=100000-199999\r\n\r\n");
+  Response big = TakeResponse(c().sent);
+  EXPECT_EQ(big.status, 206);
+  EXPECT_EQ(big.body, BigFile().substr(100000, 100000));
+  EXPECT_FALSE(c().closed);
 }
 
 TEST_P(HttpAppTest, MalformedBundleFailsInit) {

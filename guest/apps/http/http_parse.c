@@ -182,6 +182,14 @@ static int parse_header(const char* line, size_t n, struct header_state* h,
     return parse_length(value, value_len, h, req);
   } else if (equals_ci(line, name_len, "transfer-encoding")) {
     h->transfer_encoding = 1;
+  } else if (equals_ci(line, name_len, "if-none-match")) {
+    req->if_none_match = (struct http_field){value, value_len};
+  } else if (equals_ci(line, name_len, "if-modified-since")) {
+    req->if_modified_since = (struct http_field){value, value_len};
+  } else if (equals_ci(line, name_len, "range")) {
+    req->range = (struct http_field){value, value_len};
+  } else if (equals_ci(line, name_len, "if-range")) {
+    req->if_range = (struct http_field){value, value_len};
   }
   return 0;
 }
@@ -271,6 +279,161 @@ long http_decode_path(const char* target, size_t len, char* out, size_t cap) {
   return (long)n;
 }
 
+// Conditional and range requests.
+
+static size_t c_strlen(const char* s) {
+  size_t n = 0;
+  while (s[n] != '\0') ++n;
+  return n;
+}
+
+// An entity tag without its weakness marker: weak comparison (RFC 9110
+// 8.8.3.2) as If-None-Match asks.
+static void strip_weak(const char** tag, size_t* n) {
+  if (*n >= 2 && (*tag)[0] == 'W' && (*tag)[1] == '/') {
+    *tag += 2;
+    *n -= 2;
+  }
+}
+
+// Whether the comma-separated list of entity tags holds `etag` or "*".
+static int etag_listed(struct http_field list, const char* etag) {
+  const char* want = etag;
+  size_t want_len = c_strlen(etag);
+  strip_weak(&want, &want_len);
+  size_t i = 0;
+  while (i < list.len) {
+    while (i < list.len && (list.value[i] == ' ' || list.value[i] == '\t' ||
+                            list.value[i] == ',')) {
+      ++i;
+    }
+    size_t start = i;
+    if (i < list.len && list.value[i] == '*') return 1;
+    if (i + 1 < list.len && list.value[i] == 'W' && list.value[i + 1] == '/') {
+      i += 2;
+    }
+    if (i < list.len && list.value[i] == '"') {
+      ++i;
+      while (i < list.len && list.value[i] != '"') ++i;
+      if (i < list.len) ++i;  // the closing quote
+    } else {
+      while (i < list.len && list.value[i] != ',') ++i;  // not a tag: skip
+    }
+    const char* tag = list.value + start;
+    size_t n = i - start;
+    strip_weak(&tag, &n);
+    if (n == want_len && equals(tag, n, want)) return 1;
+  }
+  return 0;
+}
+
+int http_not_modified(const struct http_request* req, const char* etag,
+                      const char* last_modified) {
+  if (req->method != HTTP_GET && req->method != HTTP_HEAD) return 0;
+  if (req->if_none_match.len > 0) {
+    return etag != NULL && etag_listed(req->if_none_match, etag);
+  }
+  return req->if_modified_since.len > 0 && last_modified != NULL &&
+         req->if_modified_since.len == c_strlen(last_modified) &&
+         equals(req->if_modified_since.value, req->if_modified_since.len,
+                last_modified);
+}
+
+// Digits into *value; how many were read (0: none, or it overflowed).
+static size_t parse_u64(const char* s, size_t n, uint64_t* value) {
+  size_t i = 0;
+  *value = 0;
+  while (i < n && is_digit(s[i])) {
+    uint64_t digit = (uint64_t)(s[i] - '0');
+    if (*value > (UINT64_MAX - digit) / 10) return 0;
+    *value = *value * 10 + digit;
+    ++i;
+  }
+  return i;
+}
+
+int http_byte_range(const struct http_request* req, uint64_t size,
+                    const char* etag, const char* last_modified,
+                    uint64_t* first, uint64_t* last) {
+  struct http_field r = req->range;
+  if (req->method != HTTP_GET || r.len == 0) return 0;
+  // If-Range: the range only if the client's copy is this one (a strong
+  // ETag or the exact date).
+  if (req->if_range.len > 0) {
+    struct http_field c = req->if_range;
+    int same = (etag != NULL && c.len == c_strlen(etag) &&
+                equals(c.value, c.len, etag) && c.value[0] == '"') ||
+               (last_modified != NULL && c.len == c_strlen(last_modified) &&
+                equals(c.value, c.len, last_modified));
+    if (!same) return 0;
+  }
+  if (!starts_with_ci(r.value, r.len, "bytes=")) return 0;
+  const char* spec = r.value + 6;
+  size_t n = r.len - 6;
+  while (n > 0 && (spec[n - 1] == ' ' || spec[n - 1] == '\t')) --n;
+  for (size_t i = 0; i < n; ++i) {
+    if (spec[i] == ',') return 0;  // several ranges: the whole body
+  }
+  uint64_t a, b;
+  if (n > 0 && spec[0] == '-') {  // the last b bytes
+    size_t digits = parse_u64(spec + 1, n - 1, &b);
+    if (digits == 0 || digits != n - 1) return 0;
+    if (b == 0 || size == 0) return -416;
+    *first = b >= size ? 0 : size - b;
+    *last = size - 1;
+    return 1;
+  }
+  size_t digits = parse_u64(spec, n, &a);
+  if (digits == 0 || digits == n || spec[digits] != '-') return 0;
+  size_t rest = n - digits - 1;
+  if (rest == 0) {
+    b = UINT64_MAX;  // to the end
+  } else {
+    size_t end_digits = parse_u64(spec + digits + 1, rest, &b);
+    if (end_digits == 0 || end_digits != rest || b < a) return 0;
+  }
+  if (a >= size) return -416;
+  *first = a;
+  *last = b < size - 1 ? b : size - 1;
+  return 1;
+}
+
+size_t http_format_date(uint64_t seconds, char* out, size_t cap) {
+  static const char days[] = "ThuFriSatSunMonTueWed";  // 1970-01-01: Thu
+  static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  if (cap < 30) return 0;
+  uint64_t day = seconds / 86400, rem = seconds % 86400;
+  // Civil date from days since the epoch (Howard Hinnant's algorithm).
+  uint64_t z = day + 719468;
+  uint64_t era = z / 146097;
+  uint64_t doe = z - era * 146097;
+  uint64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  uint64_t y = yoe + era * 400;
+  uint64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  uint64_t mp = (5 * doy + 2) / 153;
+  uint64_t d = doy - (153 * mp + 2) / 5 + 1;
+  uint64_t m = mp < 10 ? mp + 3 : mp - 9;
+  if (m <= 2) ++y;
+  if (y > 9999) return 0;
+  const char* wd = days + 3 * (day % 7);
+  const char* mo = months + 3 * (m - 1);
+  char* p = out;
+  *p++ = wd[0], *p++ = wd[1], *p++ = wd[2], *p++ = ',', *p++ = ' ';
+  *p++ = (char)('0' + d / 10), *p++ = (char)('0' + d % 10), *p++ = ' ';
+  *p++ = mo[0], *p++ = mo[1], *p++ = mo[2], *p++ = ' ';
+  *p++ = (char)('0' + y / 1000), *p++ = (char)('0' + y / 100 % 10);
+  *p++ = (char)('0' + y / 10 % 10), *p++ = (char)('0' + y % 10), *p++ = ' ';
+  uint64_t parts[3] = {rem / 3600, rem / 60 % 60, rem % 60};
+  for (int i = 0; i < 3; ++i) {
+    *p++ = (char)('0' + parts[i] / 10);
+    *p++ = (char)('0' + parts[i] % 10);
+    *p++ = i < 2 ? ':' : ' ';
+  }
+  *p++ = 'G', *p++ = 'M', *p++ = 'T';
+  *p = '\0';
+  return 29;
+}
+
 // Responses.
 
 struct writer {
@@ -309,6 +472,12 @@ const char* http_reason(int status) {
   switch (status) {
     case 200:
       return "OK";
+    case 206:
+      return "Partial Content";
+    case 304:
+      return "Not Modified";
+    case 416:
+      return "Range Not Satisfiable";
     case 400:
       return "Bad Request";
     case 404:
@@ -351,9 +520,36 @@ size_t http_format_head(const struct http_response* resp, char* out,
     put(&w, resp->content_type, resp->content_type_len);
     put_str(&w, "\r\n");
   }
-  put_str(&w, "Content-Length: ");
-  put_u64(&w, resp->content_length);
-  put_str(&w, "\r\n");
+  // A 304 has no body; its length would be the full representation's.
+  if (resp->status != 304) {
+    put_str(&w, "Content-Length: ");
+    put_u64(&w, resp->content_length);
+    put_str(&w, "\r\n");
+  }
+  if (resp->etag != NULL) {
+    put_str(&w, "ETag: ");
+    put_str(&w, resp->etag);
+    put_str(&w, "\r\n");
+  }
+  if (resp->last_modified != NULL) {
+    put_str(&w, "Last-Modified: ");
+    put_str(&w, resp->last_modified);
+    put_str(&w, "\r\n");
+  }
+  if (resp->accept_ranges) put_str(&w, "Accept-Ranges: bytes\r\n");
+  if (resp->status == 206) {
+    put_str(&w, "Content-Range: bytes ");
+    put_u64(&w, resp->range_first);
+    put_str(&w, "-");
+    put_u64(&w, resp->range_last);
+    put_str(&w, "/");
+    put_u64(&w, resp->range_total);
+    put_str(&w, "\r\n");
+  } else if (resp->status == 416) {
+    put_str(&w, "Content-Range: bytes */");
+    put_u64(&w, resp->range_total);
+    put_str(&w, "\r\n");
+  }
   if (resp->status == 405) put_str(&w, "Allow: GET, HEAD\r\n");
   if (!resp->keep_alive) {
     put_str(&w, "Connection: close\r\n");

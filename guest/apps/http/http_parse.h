@@ -36,6 +36,12 @@ struct http_scan {
 // Lines end with CRLF or a bare LF.
 long http_head_length(const char* buf, size_t len, struct http_scan* scan);
 
+// A header's value inside the head; len 0 when the header is absent.
+struct http_field {
+  const char* value;
+  size_t len;
+};
+
 struct http_request {
   int status;          // 0: serve it; else the error status to answer
   int method;          // enum http_method
@@ -44,6 +50,12 @@ struct http_request {
   const char* target;  // the request target as sent, inside the head
   size_t target_len;
   uint64_t body_length;  // Content-Length: bytes after the head to discard
+  // Conditional and range requests (RFC 9110 13, 14); the last one counts
+  // when a header repeats.
+  struct http_field if_none_match;
+  struct http_field if_modified_since;
+  struct http_field range;
+  struct http_field if_range;
 };
 
 // Parses a complete head (http_head_length bytes). Errors: 400 malformed
@@ -61,6 +73,24 @@ void http_parse_head(const char* head, size_t len, struct http_request* req);
 // after decoding, so "%2e%2e" and "%5c" count); -404 if it exceeds `cap`.
 long http_decode_path(const char* target, size_t len, char* out, size_t cap);
 
+// Whether If-None-Match (or, without it, If-Modified-Since, compared
+// exactly as nginx does) says the client's copy of the representation with
+// `etag` and `last_modified` is current: answer 304.
+int http_not_modified(const struct http_request* req, const char* etag,
+                      const char* last_modified);
+
+// The byte range a GET asks for in a body of `size` bytes: 1 with [*first,
+// *last] to answer 206; 0 to send the whole body (no Range, several ranges,
+// a unit or syntax not understood, or an If-Range that does not match);
+// -416 when the range is unsatisfiable.
+int http_byte_range(const struct http_request* req, uint64_t size,
+                    const char* etag, const char* last_modified,
+                    uint64_t* first, uint64_t* last);
+
+// `seconds` since the epoch as an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37
+// GMT", 29 bytes), NUL-terminated; the length, or 0 if `cap` < 30.
+size_t http_format_date(uint64_t seconds, char* out, size_t cap);
+
 struct http_response {
   int status;
   const char* content_type;
@@ -69,15 +99,24 @@ struct http_response {
   const char* date;   // NUL-terminated HTTP-date
   int minor_version;  // of the request: HTTP/1.0 keep-alive is announced
   int keep_alive;
+  // Validators and ranges of a file's responses (NULL / 0: none).
+  const char* etag;           // NUL-terminated, quotes included
+  const char* last_modified;  // NUL-terminated HTTP-date
+  int accept_ranges;          // "Accept-Ranges: bytes"
+  // 206: "Content-Range: bytes first-last/total"; 416: "bytes */total".
+  uint64_t range_first;
+  uint64_t range_last;
+  uint64_t range_total;
 };
 
 // Every response head fits in this many bytes (with the longest content
-// type and a date of at most 31 bytes).
-#define HTTP_RESPONSE_HEAD_MAX 512
+// type, dates of at most 31 bytes and an ETag of at most 40).
+#define HTTP_RESPONSE_HEAD_MAX 640
 
 // Writes the status line and headers (Server, Date, Content-Type,
-// Content-Length, Allow for 405, Connection when it differs from the
-// version's default), through the blank line. Returns the length, or 0 if
+// Content-Length (not for 304), ETag, Last-Modified, Accept-Ranges,
+// Content-Range (206, 416), Allow for 405, Connection when it differs from
+// the version's default), through the blank line. Returns the length, or 0 if
 // it does not fit in `cap`.
 size_t http_format_head(const struct http_response* resp, char* out,
                         size_t cap);

@@ -290,3 +290,20 @@ TEST(HttpResponseTest, ErrorBodies) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(HttpDateTest, FormatsImfFixdate) {
+  char out[30];
+  ASSERT_EQ(http_format_date(784111777, out, sizeof out), 29u);
+  EXPECT_STREQ(out, "Sun, 06 Nov 1994 08:49:37 GMT");
+  http_format_date(0, out, sizeof out);
+  EXPECT_STREQ(out, "Thu, 01 Jan 1970 00:00:00 GMT");
+  http_format_date(951782400, out, sizeof out);  // a leap day
+  EXPECT_STREQ(out, "Tue, 29 Feb 2000 00:00:00 GMT");
+  http_format_date(4294967295u, out, sizeof out);  // the last u32 second
+  EXPECT_STREQ(out, "Sun, 07 Feb 2106 06:28:15 GMT");
+  EXPECT_EQ(http_format_date(0, out, 29), 0u) << "no room for the NUL";
+}
+
+}  // namespace
