@@ -38,6 +38,19 @@ RunResult DecodeRequestArea(const wasp_request_area& area, int64_t exit_code,
                    .wake_byte = area.wake_byte,
                    .wake_len = area.wake_len,
                    .close = (area.out_flags & WASP_OUTPUT_CLOSE) != 0};
+  if (area.log_len > 0) {
+    if (area.log_len > WASP_REQUEST_LOG_MAX) {
+      return Failed(absl::StrFormat("access log records of %u bytes, over %d",
+                                    area.log_len, WASP_REQUEST_LOG_MAX));
+    }
+    absl::StatusOr<absl::Span<const uint8_t>> log =
+        translate(area.log, area.log_len);
+    if (!log.ok()) {
+      return Failed(
+          absl::StrFormat("access log records: %s", log.status().message()));
+    }
+    result.log = *log;
+  }
   for (uint32_t i = 0; i < area.iov_count; ++i) {
     if (area.iov[i].len == 0) continue;
     absl::StatusOr<absl::Span<const uint8_t>> bytes =

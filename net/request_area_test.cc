@@ -70,6 +70,19 @@ TEST_F(RequestAreaTest, RefusesWhatAHostileAppWrites) {
   EXPECT_EQ(Decode().outcome, RunResult::Outcome::kFailed);
 }
 
+TEST_F(RequestAreaTest, AccessLogRecordsAreCheckedToo) {
+  area_.log = 0x1100;
+  area_.log_len = 32;
+  RunResult r = Decode();
+  ASSERT_EQ(r.outcome, RunResult::Outcome::kAnswered);
+  EXPECT_EQ(r.log.data(), memory_.data() + 0x100);
+  EXPECT_EQ(r.log.size(), 32u);
+  area_.log_len = 4096;  // leaves guest memory
+  EXPECT_EQ(Decode().outcome, RunResult::Outcome::kFailed);
+  area_.log_len = WASP_REQUEST_LOG_MAX + 1;
+  EXPECT_EQ(Decode().outcome, RunResult::Outcome::kFailed);
+}
+
 TEST_F(RequestAreaTest, ANonzeroExitFails) {
   RunResult r = Decode(/*exit_code=*/3);
   EXPECT_EQ(r.outcome, RunResult::Outcome::kFailed);

@@ -35,6 +35,8 @@ struct RunResult {
   uint32_t wake_byte = WASP_WAKE_ANY;
   uint32_t wake_len = 0;
   bool close = false;
+  // Access log records (host memory, valid until the handler is released).
+  absl::Span<const uint8_t> log;
 };
 
 class RequestHandler {

@@ -35,6 +35,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
                          .queue_limit = options.queue,
                          .idle_timeout = options.idle_timeout,
                          .http_errors = options.http_errors,
+                         .access_log = options.access_log,
                          .listener = single ? listener.get() : -1};
     ASSIGN_OR_RETURN(std::unique_ptr<Worker> started,
                      Worker::Start(worker, pools(static_cast<int>(i))));

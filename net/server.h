@@ -28,6 +28,7 @@ struct ServerOptions {
   size_t queue = 1024;             // per worker
   absl::Duration idle_timeout = absl::Seconds(30);
   bool http_errors = false;
+  int access_log = -1;  // where the access log goes (not owned); -1: none
 };
 
 // Makes the session pool of worker `index` (called on that worker's thread).

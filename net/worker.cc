@@ -88,6 +88,7 @@ void Worker::Run(PoolFactory make_pool, absl::Status* ready,
   sessions_ = std::move(pool->sessions);
   ring_ = std::move(*ring);
   if (handlers_) scratch_.resize(handlers_->input_capacity());
+  if (options_.access_log >= 0) access_log_.emplace(options_.access_log);
   metrics_.pool_capacity = static_cast<int64_t>(
       handlers_ ? handlers_->capacity() : sessions_->capacity());
   metrics_.max_connections = static_cast<int64_t>(options_.max_connections);
@@ -99,6 +100,7 @@ void Worker::Run(PoolFactory make_pool, absl::Status* ready,
   }
   sessions_.reset();
   handlers_.reset();
+  access_log_.reset();  // writes what is left
 }
 
 void Worker::Loop() {
@@ -120,6 +122,7 @@ void Worker::Loop() {
       AssignQueuedSessions();
     }
     ExpireQueued();
+    if (access_log_) access_log_->Flush(absl::Now());
     if (accept_ && !draining_) accept_->RearmIfDue(*ring_);
     if (draining_) {
       if (absl::Now() >= deadline_) CutOff();
@@ -184,6 +187,7 @@ void Worker::Accept(UniqueFd socket) {
   Connection& c = *connections_[index];
   c.socket = std::move(socket);
   c.deadline = absl::Now() + options_.idle_timeout;
+  if (access_log_) c.peer = PeerAddress(c.socket.get());
   ++metrics_.connections_open;
   if (handlers_) {
     SetState(c, State::kReading);
@@ -224,6 +228,7 @@ void Worker::Close(size_t index) {
   c.input_flags = 0;
   c.close_after_output = false;
   c.answered = false;
+  std::string().swap(c.peer);
   std::vector<iovec>().swap(c.unsent);
   std::string().swap(c.copied);
   c.slot.reset();

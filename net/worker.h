@@ -30,6 +30,7 @@
 #include "absl/time/time.h"
 #include "engine/unique_fd.h"
 #include "net/accept.h"
+#include "net/access_log.h"
 #include "net/metrics.h"
 #include "net/request_handler.h"
 #include "net/request_input.h"
@@ -53,6 +54,8 @@ struct WorkerOptions {
   // Failures are answered with HTTP statuses (500 on a fault before any
   // response, 503 when the queue is full).
   bool http_errors = false;
+  // Where the access log goes (not owned); -1: no access log.
+  int access_log = -1;
   // A listening socket the worker accepts from itself (the only worker of a
   // server: nobody to balance, so no hand-off from another thread); -1:
   // connections arrive through Enqueue.
@@ -167,6 +170,7 @@ class Worker final {
   uint64_t wake_value_ = 0;
   bool draining_ = false;
   std::optional<MultishotAccept> accept_;  // from options_.listener
+  std::optional<AccessLog> access_log_;
   absl::Time deadline_ = absl::InfiniteFuture();
 };
 

@@ -76,6 +76,8 @@ struct Worker::Connection {
   absl::Time deadline;
   __kernel_timespec timeout = {};  // of the pending operation's link
 
+  std::string peer;  // the client's address, when there is an access log
+
   // Request-scoped.
   PendingInput input;
   uint32_t input_flags = 0;  // WASP_INPUT_* for the next run

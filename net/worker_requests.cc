@@ -130,8 +130,8 @@ void Worker::RunRequests(size_t index, RequestHandler* handler) {
   Connection& c = *connections_[index];
   SetState(c, State::kRunning);
   metrics_.pool_in_use = static_cast<int64_t>(handlers_->in_use());
-  absl::StatusOr<RunResult> result =
-      handler->Run(c.input.bytes(), c.input_flags);
+  absl::StatusOr<RunResult> result = handler->Run(
+      c.input.bytes(), c.input_flags | (access_log_ ? WASP_INPUT_LOG : 0));
   ++metrics_.runs;
   metrics_.exits += handler->exits();
   if (!result.ok() || result->outcome != RunResult::Outcome::kAnswered) {
@@ -146,6 +146,9 @@ void Worker::RunRequests(size_t index, RequestHandler* handler) {
                              failure));
     ReleaseHandler(handler);
     return Refuse(index, kInternalError);
+  }
+  if (access_log_ && !result->log.empty()) {
+    access_log_->Append(c.peer, absl::Now(), result->log);
   }
   c.input.AfterRun(*result);
   c.close_after_output = result->close || c.input_flags != 0;

@@ -151,6 +151,7 @@ _Static_assert(offsetof(struct wasp_call_area, result) == 2048, "ABI");
 /* in_flags */
 #define WASP_INPUT_EOF 1u     /* the client sent nothing more and closed */
 #define WASP_INPUT_TIMEOUT 2u /* the request deadline passed; nothing more */
+#define WASP_INPUT_LOG 4u     /* the host keeps an access log: fill `log` */
 /* out_flags */
 #define WASP_OUTPUT_CLOSE 1u /* close the connection once `iov` is sent */
 
@@ -174,18 +175,28 @@ struct wasp_request_area {
   uint32_t wake_len;  /* kept bytes needed before the next run */
   uint32_t iov_count; /* at most WASP_REQUEST_IOV_MAX */
   struct wasp_iovec iov[WASP_REQUEST_IOV_MAX];
+  /* Access log: one line per answered request, '\n'-terminated, without
+   * the client's address and the time, which the host puts in front
+   * (e.g. `"GET / HTTP/1.1" 200 612 "-" "curl/8.0"` in the combined
+   * format); at most WASP_REQUEST_LOG_MAX bytes; 0 length: none. */
+  uint64_t log;
+  uint32_t log_len;
+  uint32_t reserved; /* 0 */
 };
+#define WASP_REQUEST_LOG_MAX 65536
 
 #ifdef __cplusplus
 static_assert(offsetof(struct wasp_request_area, in_len) == 12, "ABI");
 static_assert(offsetof(struct wasp_request_area, skip) == 32, "ABI");
 static_assert(offsetof(struct wasp_request_area, iov) == 48, "ABI");
-static_assert(sizeof(struct wasp_request_area) == 176, "ABI");
+static_assert(offsetof(struct wasp_request_area, log) == 176, "ABI");
+static_assert(sizeof(struct wasp_request_area) == 192, "ABI");
 #else
 _Static_assert(offsetof(struct wasp_request_area, in_len) == 12, "ABI");
 _Static_assert(offsetof(struct wasp_request_area, skip) == 32, "ABI");
 _Static_assert(offsetof(struct wasp_request_area, iov) == 48, "ABI");
-_Static_assert(sizeof(struct wasp_request_area) == 176, "ABI");
+_Static_assert(offsetof(struct wasp_request_area, log) == 176, "ABI");
+_Static_assert(sizeof(struct wasp_request_area) == 192, "ABI");
 #endif
 
 #endif /* WASP_GUEST_ABI_HYPERCALL_H_ */

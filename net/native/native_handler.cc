@@ -1,5 +1,7 @@
 #include "net/native/native_handler.h"
 
+#include <setjmp.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -10,23 +12,20 @@
 #include "absl/strings/str_format.h"
 #include "engine/status_macros.h"
 #include "guest/abi/hypercall.h"
-#include "net/native/coroutine.h"
-#include "net/native/coroutine_session.h"
 #include "net/native/native_runtime.h"
 #include "net/request_area.h"
 
 namespace wasp {
 namespace {
 
+// A run is a plain call of the app's handle() on the worker's stack;
+// wasp_exit and runtime faults jump back out of it (sigsetjmp without the
+// signal mask: no syscall per run, unlike a ucontext switch).
 class NativeHandler final : public RequestHandler, private NativeHost {
  public:
   NativeHandler(const NativeApp& app,
-                std::shared_ptr<const std::vector<uint8_t>> config,
-                std::unique_ptr<CoroutineStack> stack)
-      : app_(app),
-        config_(std::move(config)),
-        stack_(std::move(stack)),
-        input_(app.input_capacity) {}
+                std::shared_ptr<const std::vector<uint8_t>> config)
+      : app_(app), config_(std::move(config)), input_(app.input_capacity) {}
 
   absl::StatusOr<RunResult> Run(absl::Span<const uint8_t> input,
                                 uint32_t flags) override {
@@ -39,10 +38,12 @@ class NativeHandler final : public RequestHandler, private NativeHost {
     area_.in_flags = flags;
     failure_.clear();
     exit_code_ = 0;
-    coroutine_.emplace(stack_.get(), &NativeHandler::Body, this);
     {
       ScopedNativeHost scope(this);
-      coroutine_->Resume();
+      // The app's frames hold nothing to destroy: a jump out skips nothing.
+      if (sigsetjmp(out_, /*savemask=*/0) == 0) {
+        exit_code_ = app_.handle(&area_);
+      }
     }
     if (!failure_.empty()) {
       return RunResult{.outcome = RunResult::Outcome::kFailed,
@@ -66,18 +67,11 @@ class NativeHandler final : public RequestHandler, private NativeHost {
   void Clear() { arena_.FreeAll(); }
 
  private:
-  static void Body(void* context) {
-    auto* self = static_cast<NativeHandler*>(context);
-    self->exit_code_ = self->app_.handle(&self->area_);
-  }
+  // Ends the run with failure_ set; the jump skips these frames, so nothing
+  // in them may own memory.
+  [[noreturn]] void Abandon() { siglongjmp(out_, 1); }
 
-  [[noreturn]] void Abandon(std::string failure) {
-    failure_ = std::move(failure);
-    coroutine_->Suspend();
-    std::abort();  // never resumed
-  }
-
-  // NativeHost, called on the coroutine. A request-scoped app has no socket.
+  // NativeHost, called by the app. A request-scoped app has no socket.
   long Recv(absl::Span<uint8_t>) override { NoSocket("wasp_recv"); }
   long Send(absl::Span<const uint8_t>) override { NoSocket("wasp_send"); }
   long SendRecv(absl::Span<const uint8_t>, absl::Span<uint8_t>) override {
@@ -87,8 +81,9 @@ class NativeHandler final : public RequestHandler, private NativeHost {
     NoSocket("wasp_send_close");
   }
   [[noreturn]] void NoSocket(const char* call) {
-    Abandon(
-        absl::StrFormat("app %s: %s in a request-scoped app", app_.name, call));
+    failure_ =
+        absl::StrFormat("app %s: %s in a request-scoped app", app_.name, call);
+    Abandon();
   }
   absl::Span<const uint8_t> Arg() override { return {}; }
   absl::Span<const uint8_t> Config() override {
@@ -97,21 +92,19 @@ class NativeHandler final : public RequestHandler, private NativeHost {
   }
   [[noreturn]] void Exit(int code) override {
     exit_code_ = code;
-    coroutine_->Suspend();
-    std::abort();
+    siglongjmp(out_, 1);
   }
   [[noreturn]] void Fault(std::string_view what) override {
-    Abandon(absl::StrFormat("app %s: %s", app_.name, what));
+    failure_ = absl::StrFormat("app %s: %s", app_.name, what);
+    Abandon();
   }
   AllocationArena* arena() override { return &arena_; }
-  uintptr_t stack_top() override { return stack_->top(); }
 
   const NativeApp app_;
   const std::shared_ptr<const std::vector<uint8_t>> config_;
-  const std::unique_ptr<CoroutineStack> stack_;
   std::vector<uint8_t> input_;
   AllocationArena arena_;
-  std::optional<Coroutine> coroutine_;
+  sigjmp_buf out_;
   wasp_request_area area_ = {};
   int exit_code_ = 0;
   std::string failure_;
@@ -170,10 +163,7 @@ absl::StatusOr<std::unique_ptr<RequestHandlerPool>> MakeNativeHandlerPool(
   RETURN_IF_ERROR(InitializeApp(app, config));
   std::vector<std::unique_ptr<NativeHandler>> handlers;
   for (size_t i = 0; i < capacity; ++i) {
-    ASSIGN_OR_RETURN(std::unique_ptr<CoroutineStack> stack,
-                     CoroutineStack::Create(kCoroutineStackBytes));
-    handlers.push_back(
-        std::make_unique<NativeHandler>(app, config, std::move(stack)));
+    handlers.push_back(std::make_unique<NativeHandler>(app, config));
   }
   return std::make_unique<NativeHandlerPool>(std::move(handlers));
 }

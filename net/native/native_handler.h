@@ -1,7 +1,7 @@
 // --isolation=none for request-scoped apps: a run calls the app's handle()
-// in the worker's thread, on one of the pool's coroutine stacks (so that
-// wasp_exit or a runtime fault ends just that run). A connection holds no
-// stack and no buffer between runs; the pool's handlers are lent per run.
+// in the worker's thread, on its stack (wasp_exit or a runtime fault ends
+// just that run). A connection holds no stack and no buffer between runs;
+// the pool's handlers are lent per run.
 #ifndef WASP_NET_NATIVE_NATIVE_HANDLER_H_
 #define WASP_NET_NATIVE_NATIVE_HANDLER_H_
 

@@ -1,5 +1,6 @@
 // wasp-server: serves echo or HTTP with one virtine per connection (or, for
 // comparison, natively or with a process per connection).
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -20,6 +21,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "engine/status_macros.h"
+#include "engine/unique_fd.h"
 #include "tools/common/byte_size.h"
 #include "tools/common/fd_limit.h"
 #include "tools/common/flag_names.h"
@@ -70,6 +72,10 @@ ABSL_FLAG(std::string, ready_file, "",
           "once serving, write {\"pid\": N, \"port\": N, \"admin_port\": N} "
           "to this file (whole, then renamed into place; -1: no admin port): "
           "how scripts find the server");
+ABSL_FLAG(std::string, access_log, "off",
+          "where the access log goes (combined format, one line per "
+          "request answered by a request-scoped app): a file path (appended "
+          "to), `stderr` or `off`");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(5),
           "on SIGINT/SIGTERM, how long connections in progress may finish");
 
@@ -130,6 +136,18 @@ absl::StatusOr<AppOptions> AppOptionsFromFlags() {
 }
 
 constexpr int kDefaultMaxConnections = 10000;
+
+// The access log's file; an invalid fd for `off` and `stderr`.
+absl::StatusOr<UniqueFd> OpenAccessLog(const std::string& where) {
+  if (where == "off" || where == "stderr") return UniqueFd();
+  UniqueFd fd(
+      ::open(where.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  if (!fd.valid()) {
+    return absl::ErrnoToStatus(
+        errno, absl::StrCat("--access-log=", where, ": cannot open it"));
+  }
+  return fd;
+}
 
 // "::1" as it goes before ":port" in a URL: "[::1]".
 std::string HostForUrl(const std::string& address) {
@@ -233,6 +251,15 @@ int Main(int argc, char** argv) {
       .queue = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_queue))),
       .idle_timeout = app->idle_timeout,
       .http_errors = app->app == App::kHttp};
+  absl::StatusOr<UniqueFd> access_log =
+      OpenAccessLog(absl::GetFlag(FLAGS_access_log));
+  if (!access_log.ok()) {
+    absl::FPrintF(stderr, "wasp-server: %s\n", access_log.status().message());
+    return 2;
+  }
+  options.access_log = absl::GetFlag(FLAGS_access_log) == "stderr"
+                           ? STDERR_FILENO
+                           : access_log->get();
   absl::StatusOr<std::unique_ptr<Server>> server =
       Server::Start(options, pools->factory);
   if (!server.ok()) {

@@ -437,6 +437,58 @@ TEST(WaspServerListenTest, ReuseportSharesAPortBetweenProcesses) {
   EXPECT_GT(served[1], 0);
 }
 
+// The access log: one combined-format line per request, parsed back.
+class WaspServerAccessLogTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    if (std::string(GetParam()) == "virtine") wasp::testing::ExpectKvm();
+  }
+};
+
+TEST_P(WaspServerAccessLogTest, LogsEveryRequestInTheCombinedFormat) {
+  std::string log =
+      absl::StrCat(::testing::TempDir(), "/access-", GetParam(), ".log");
+  ::unlink(log.c_str());
+  ServerProcess server({"--port=0", "--workers=1",
+                        absl::StrCat("--isolation=", GetParam()),
+                        absl::StrCat("--access-log=", log)});
+  ASSERT_NE(server.port(), 0) << server.Log();
+  TcpClient client = *TcpClient::Connect(server.port());
+  ASSERT_TRUE(client
+                  .Send("GET /hello.txt HTTP/1.1\r\nHost: t\r\n"
+                        "User-Agent: test-agent/1.0\r\nReferer: http://r/\r\n"
+                        "\r\n"
+                        "HEAD / HTTP/1.1\r\nHost: t\r\n\r\n"
+                        "GET /missing HTTP/1.1\r\nHost: t\r\n"
+                        "User-Agent: say \"hi\"\r\n\r\n")
+                  .ok());
+  std::string all = client.ReceiveAll().value_or("");
+  ASSERT_NE(all.find("404 Not Found"), std::string::npos) << all;
+  EXPECT_EQ(server.Terminate(), 0) << server.Log();
+  std::vector<std::string> lines =
+      absl::StrSplit(ReadAll(log), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 3u) << ReadAll(log);
+  // 127.0.0.1 - - [29/Nov/2026:21:21:11 +0000] "GET ..." 200 22 "ref" "ua"
+  for (const std::string& line : lines) {
+    EXPECT_TRUE(absl::StartsWith(line, "127.0.0.1 - - [")) << line;
+    EXPECT_NE(line.find(" +0000] \""), std::string::npos) << line;
+  }
+  EXPECT_TRUE(absl::EndsWith(
+      lines[0],
+      "] \"GET /hello.txt HTTP/1.1\" 200 22 \"http://r/\" \"test-agent/1.0\""))
+      << lines[0];
+  EXPECT_TRUE(
+      absl::EndsWith(lines[1], "] \"HEAD / HTTP/1.1\" 200 0 \"-\" \"-\""))
+      << lines[1];
+  EXPECT_TRUE(absl::EndsWith(
+      lines[2], "] \"GET /missing HTTP/1.1\" 404 14 \"-\" \"say \\\"hi\\\"\""))
+      << lines[2];
+}
+
+INSTANTIATE_TEST_SUITE_P(Isolations, WaspServerAccessLogTest,
+                         ::testing::Values("virtine", "none"),
+                         [](const auto& info) { return info.param; });
+
 INSTANTIATE_TEST_SUITE_P(Isolations, WaspServerLargeResponseTest,
                          ::testing::Values("virtine", "none"),
                          [](const auto& info) { return info.param; });

@@ -145,7 +145,17 @@ struct reply {
   struct wasp_request_area* area;
   uint8_t* out;  // heads and small bodies
   size_t out_len;
+  char* log;  // access log records, when the host keeps a log
+  size_t log_len;
 };
+
+// The access log record of a response (nothing when the host keeps no log).
+static void log_request(struct reply* r, const struct http_request* req,
+                        int status, uint64_t body_bytes) {
+  if (r->log == NULL) return;
+  r->log_len = http_log_record(req, status, body_bytes, r->log, r->log_len,
+                               WASP_REQUEST_LOG_MAX);
+}
 
 // Whether one more response fits: its head and copied body, plus two
 // segments (the head, a large body).
@@ -188,7 +198,8 @@ static void respond(struct reply* r, const struct http_response* resp,
   }
 }
 
-static void respond_error(struct reply* r, int status, int method) {
+static void respond_error(struct reply* r, const struct http_request* req,
+                          int status, int method) {
   char body[64];
   struct http_response resp = {
       .status = status,
@@ -201,12 +212,15 @@ static void respond_error(struct reply* r, int status, int method) {
   // Short, so respond() copies it off this stack.
   respond(r, &resp, (const uint8_t*)body, method != HTTP_HEAD);
   r->area->out_flags |= WASP_OUTPUT_CLOSE;
+  static const struct http_request kNoRequest;
+  log_request(r, req != NULL ? req : &kNoRequest, status,
+              method != HTTP_HEAD ? resp.content_length : 0);
 }
 
 // Queues the answer to a parsed request; whether the connection stays open.
 static int answer(struct reply* r, const struct http_request* req) {
   if (req->status != 0) {
-    respond_error(r, req->status, req->method);
+    respond_error(r, req, req->status, req->method);
     return 0;
   }
   char path[WASP_DOCROOT_PATH_MAX];
@@ -215,7 +229,7 @@ static int answer(struct reply* r, const struct http_request* req) {
   const struct file* f =
       path_len > 0 ? find_file(path, (size_t)path_len) : NULL;
   if (f == NULL) {
-    respond_error(r, path_len < 0 ? (int)-path_len : 404, req->method);
+    respond_error(r, req, path_len < 0 ? (int)-path_len : 404, req->method);
     return 0;
   }
   struct http_response resp = {
@@ -248,6 +262,8 @@ static int answer(struct reply* r, const struct http_request* req) {
       resp.content_length = http_error_body(416, text, sizeof text);
       // Short, so respond() copies it off this stack.
       respond(r, &resp, (const uint8_t*)text, req->method != HTTP_HEAD);
+      log_request(r, req, 416,
+                  req->method != HTTP_HEAD ? resp.content_length : 0);
       if (!req->keep_alive) r->area->out_flags |= WASP_OUTPUT_CLOSE;
       return req->keep_alive;
     }
@@ -260,7 +276,9 @@ static int answer(struct reply* r, const struct http_request* req) {
       body += first;
     }
   }
-  respond(r, &resp, body, req->method != HTTP_HEAD && resp.status != 304);
+  int send_body = req->method != HTTP_HEAD && resp.status != 304;
+  respond(r, &resp, body, send_body);
+  log_request(r, req, resp.status, send_body ? resp.content_length : 0);
   if (!req->keep_alive) r->area->out_flags |= WASP_OUTPUT_CLOSE;
   return req->keep_alive;
 }
@@ -285,13 +303,13 @@ static size_t serve(struct reply* r, const char* in, size_t len) {
     struct http_scan scan = {0};
     long head = http_head_length(in + start, len - start, &scan);
     if (head < 0) {
-      respond_error(r, (int)-head, HTTP_OTHER);
+      respond_error(r, NULL, (int)-head, HTTP_OTHER);
       return len;
     }
     if (head == 0) {
       if (a->in_flags & WASP_INPUT_TIMEOUT &&
           in_request(in + start, len - start)) {
-        respond_error(r, 408, HTTP_OTHER);
+        respond_error(r, NULL, 408, HTTP_OTHER);
       }
       if (a->in_flags & (WASP_INPUT_EOF | WASP_INPUT_TIMEOUT)) {
         a->out_flags |= WASP_OUTPUT_CLOSE;
@@ -316,6 +334,10 @@ static size_t serve(struct reply* r, const char* in, size_t len) {
 int app_handle(struct wasp_request_area* area) {
   struct reply r = {.area = area, .out = wasp_malloc(kOutCap)};
   if (r.out == NULL) return 1;
+  if (area->in_flags & WASP_INPUT_LOG) {
+    r.log = wasp_malloc(WASP_REQUEST_LOG_MAX);
+    if (r.log == NULL) return 1;
+  }
   size_t len = area->in_len < area->in_cap ? area->in_len : area->in_cap;
   area->iov_count = 0;
   area->out_flags = 0;
@@ -323,5 +345,7 @@ int app_handle(struct wasp_request_area* area) {
   area->wake_len = 0;
   area->wake_byte = WASP_WAKE_ANY;
   area->consumed = (uint32_t)serve(&r, (const char*)(uintptr_t)area->in, len);
+  area->log = (uint64_t)(uintptr_t)r.log;
+  area->log_len = (uint32_t)r.log_len;
   return 0;
 }

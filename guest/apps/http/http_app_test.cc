@@ -391,6 +391,35 @@ TEST_P(HttpAppTest, RangeRequests) {
   EXPECT_FALSE(c().closed);
 }
 
+// With WASP_INPUT_LOG a run returns one access log record per response.
+TEST_P(HttpAppTest, WritesAccessLogRecordsWhenAsked) {
+  Start(true);
+  auto handler = pool_->Acquire();
+  ASSERT_TRUE(handler.ok()) << handler.status();
+  std::string input =
+      "GET /hello.txt HTTP/1.1\r\nHost: t\r\nUser-Agent: ua\r\n\r\n"
+      "GET /none HTTP/1.1\r\nHost: t\r\n\r\n";
+  auto result = (*handler)->Run(
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(input.data()),
+                          input.size()),
+      WASP_INPUT_LOG);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->outcome, RunResult::Outcome::kAnswered) << result->failure;
+  EXPECT_EQ(std::string(result->log.begin(), result->log.end()),
+            "\"GET /hello.txt HTTP/1.1\" 200 22 \"-\" \"ua\"\n"
+            "\"GET /none HTTP/1.1\" 404 14 \"-\" \"-\"\n");
+  ASSERT_TRUE(pool_->Release(*handler).ok());
+  // Without the flag: none.
+  handler = pool_->Acquire();
+  result = (*handler)->Run(
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(input.data()),
+                          input.size()),
+      0);
+  ASSERT_TRUE(result.ok());
+  EXPECT_TRUE(result->log.empty());
+  ASSERT_TRUE(pool_->Release(*handler).ok());
+}
+
 TEST_P(HttpAppTest, MalformedBundleFailsInit) {
   std::vector<uint8_t> bad = TestDocroot();
   bad[8] ^= 1;  // the size field

@@ -190,6 +190,10 @@ static int parse_header(const char* line, size_t n, struct header_state* h,
     req->range = (struct http_field){value, value_len};
   } else if (equals_ci(line, name_len, "if-range")) {
     req->if_range = (struct http_field){value, value_len};
+  } else if (equals_ci(line, name_len, "referer")) {
+    req->referer = (struct http_field){value, value_len};
+  } else if (equals_ci(line, name_len, "user-agent")) {
+    req->user_agent = (struct http_field){value, value_len};
   }
   return 0;
 }
@@ -202,6 +206,7 @@ static int parse_request(const char* head, size_t len,
   do {
     if (!next_line(head, len, &pos, &line, &n)) return 400;
   } while (n == 0);
+  req->request_line = (struct http_field){line, n};
   for (size_t i = 0; i < n; ++i) {
     if ((unsigned char)line[i] < ' ' || line[i] == 0x7f) return 400;
   }
@@ -567,4 +572,52 @@ size_t http_error_body(int status, char* out, size_t cap) {
   put_str(&w, http_reason(status));
   put_str(&w, "\n");
   return w.overflow ? 0 : w.len;
+}
+
+// Access log records.
+
+// A quoted log field: `"` and `\` escaped, bytes outside printable ASCII
+// as \xHH (as nginx does), "-" when absent.
+static void put_log_field(struct writer* w, struct http_field f) {
+  static const char hex[] = "0123456789ABCDEF";
+  put_str(w, "\"");
+  if (f.len == 0) put_str(w, "-");
+  size_t i = 0;
+  while (i < f.len) {
+    size_t run = i;
+    while (run < f.len && (unsigned char)f.value[run] >= ' ' &&
+           (unsigned char)f.value[run] < 0x7f && f.value[run] != '"' &&
+           f.value[run] != '\\') {
+      ++run;
+    }
+    put(w, f.value + i, run - i);  // plain bytes in one copy
+    if (run == f.len) break;
+    unsigned char c = (unsigned char)f.value[run];
+    if (c == '"' || c == '\\') {
+      char escaped[2] = {'\\', (char)c};
+      put(w, escaped, 2);
+    } else {
+      char escaped[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+      put(w, escaped, 4);
+    }
+    i = run + 1;
+  }
+  put_str(w, "\"");
+}
+
+size_t http_log_record(const struct http_request* req, int status,
+                       uint64_t body_bytes, char* out, size_t len, size_t cap) {
+  if (len > cap) return len;
+  struct writer w = {out + len, cap - len, 0, 0};
+  put_log_field(&w, req->request_line);
+  put_str(&w, " ");
+  put_u64(&w, (uint64_t)status);
+  put_str(&w, " ");
+  put_u64(&w, body_bytes);
+  put_str(&w, " ");
+  put_log_field(&w, req->referer);
+  put_str(&w, " ");
+  put_log_field(&w, req->user_agent);
+  put_str(&w, "\n");
+  return w.overflow ? len : len + w.len;
 }

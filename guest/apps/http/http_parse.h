@@ -56,6 +56,10 @@ struct http_request {
   struct http_field if_modified_since;
   struct http_field range;
   struct http_field if_range;
+  // For the access log.
+  struct http_field request_line;  // without its line ending
+  struct http_field referer;
+  struct http_field user_agent;
 };
 
 // Parses a complete head (http_head_length bytes). Errors: 400 malformed
@@ -86,6 +90,14 @@ int http_not_modified(const struct http_request* req, const char* etag,
 int http_byte_range(const struct http_request* req, uint64_t size,
                     const char* etag, const char* last_modified,
                     uint64_t* first, uint64_t* last);
+
+// Appends to `out` the access log record of a request (the combined
+// format after the address and time: `"request line" status bytes
+// "referer" "user agent"`, '\n'-terminated; quotes and backslashes in the
+// fields escaped, control bytes as \xHH, "-" for what is absent). Returns
+// the new length, or `len` unchanged if the record does not fit in `cap`.
+size_t http_log_record(const struct http_request* req, int status,
+                       uint64_t body_bytes, char* out, size_t len, size_t cap);
 
 // `seconds` since the epoch as an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37
 // GMT", 29 bytes), NUL-terminated; the length, or 0 if `cap` < 30.
