@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,103 +20,17 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "tests/testing/kvm.h"
+#include "tests/testing/server_process.h"
 #include "tests/testing/tcp_client.h"
 #include "tools/common/fd_limit.h"
 #include "tools/common/json_number.h"
 
-extern char** environ;
-
 namespace wasp {
 namespace {
 
+using testing::ReadAll;
+using testing::ServerProcess;
 using testing::TcpClient;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-// The server binary, started with its stderr in a file.
-class ServerProcess {
- public:
-  explicit ServerProcess(std::vector<std::string> flags) {
-    std::string base = absl::StrCat(::testing::TempDir(), "/server-", getpid(),
-                                    "-", counter_++);
-    log_ = base + ".log";
-    std::string ready = base + ".ready";
-    std::vector<std::string> args = {"tools/server/wasp-server",
-                                     "--ready_file=" + ready};
-    args.insert(args.end(), flags.begin(), flags.end());
-    std::vector<char*> argv;
-    for (auto& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 2, log_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    EXPECT_EQ(
-        posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ),
-        0);
-    posix_spawn_file_actions_destroy(&actions);
-    // The server says where it listens in its ready file, once serving.
-    for (int i = 0; i < 200 && port_ == 0; ++i) {
-      absl::SleepFor(absl::Milliseconds(50));
-      int status;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {  // it gave up
-        pid_ = -1;
-        exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        return;
-      }
-      std::string json = ReadAll(ready);
-      if (json.empty()) continue;
-      port_ = static_cast<int>(JsonNumber(json, "port"));
-      admin_port_ = static_cast<int>(JsonNumber(json, "admin_port"));
-      pid_in_ready_file_ = static_cast<pid_t>(JsonNumber(json, "pid"));
-    }
-  }
-  ~ServerProcess() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-
-  int port() const { return port_; }
-  int admin_port() const { return admin_port_; }
-  pid_t pid() const { return pid_; }
-  pid_t pid_in_ready_file() const { return pid_in_ready_file_; }
-  std::string Log() const {
-    std::ifstream file(log_);
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
-  }
-  // Sends SIGTERM and returns the exit status (-1 if it did not exit).
-  int Terminate() {
-    if (pid_ < 0) return exit_status_;
-    kill(pid_, SIGTERM);
-    int status = 0;
-    for (int i = 0; i < 200; ++i) {
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    return -1;
-  }
-
- private:
-  static inline int counter_ = 0;
-  pid_t pid_ = -1;
-  int exit_status_ = -1;
-  int port_ = 0;
-  int admin_port_ = -1;
-  pid_t pid_in_ready_file_ = 0;
-  std::string log_;
-};
 
 std::string Get(const std::string& path, const std::string& extra = "") {
   return absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: test\r\n", extra,
