@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
+#include "engine/elf_image.h"
 #include "engine/status_macros.h"
 #include "guest/apps/echo/echo_image.h"
 #include "guest/apps/http/docroot.h"
@@ -27,13 +28,52 @@ uint64_t MemoryFor(const Image& image, size_t config, uint64_t requested) {
   return (bytes + (1 << 20) - 1) & ~uint64_t{(1 << 20) - 1};
 }
 
+VirtinePoolOptions VirtineOptionsFor(const AppOptions& options,
+                                     const Image& image,
+                                     std::shared_ptr<const std::vector<uint8_t>>
+                                         config) {
+  return VirtinePoolOptions{
+      .memory_bytes = MemoryFor(image, config ? config->size() : 0,
+                                options.memory_bytes),
+      .capacity = options.pool,
+      .cpu_budget = options.cpu_budget,
+      .config = std::move(config),
+      .fresh_vm = options.fresh_vm};
+}
+
+// A user's app image: only virtines can run it (there is no native build).
+absl::StatusOr<AppPools> ImagePools(const AppOptions& options) {
+  if (options.isolation != Isolation::kVirtine) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--app=%s runs in virtines only: its code exists only as a guest "
+        "image (drop --isolation)",
+        options.image_path));
+  }
+  ASSIGN_OR_RETURN(OwnedImage loaded, ReadElfImage(options.image_path));
+  auto owned = std::make_shared<const OwnedImage>(std::move(loaded));
+  VirtinePoolOptions virtine = VirtineOptionsFor(options, owned->view(), {});
+  AppPools pools;
+  pools.description =
+      absl::StrFormat("app image %s; pool of %d virtines x %d KiB per worker",
+                      options.image_path, virtine.capacity,
+                      virtine.memory_bytes >> 10);
+  // Every worker's pool views the one image, kept alive by the factory.
+  pools.factory = [owned, virtine](int) -> PoolFactory {
+    return [owned, virtine] { return MakeVirtinePool(owned->view(), virtine); };
+  };
+  return pools;
+}
+
 }  // namespace
 
 absl::StatusOr<App> ParseApp(const std::string& name) {
   if (name == "http") return App::kHttp;
   if (name == "echo") return App::kEcho;
-  return absl::InvalidArgumentError(
-      absl::StrFormat("--app=%s: expected `http` or `echo`", name));
+  if (name.find('/') != std::string::npos) return App::kImage;
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "--app=%s: expected `http`, `echo` or the path of an app image built "
+      "with wasp-app-cc (./%s for one in this directory)",
+      name, name));
 }
 
 absl::StatusOr<Isolation> ParseIsolation(const std::string& name) {
@@ -54,19 +94,15 @@ absl::StatusOr<AppPools> MakeAppPools(const AppOptions& options) {
     }
   }
   std::shared_ptr<const std::vector<uint8_t>> shared_config = config;
+  if (options.app == App::kImage) return ImagePools(options);
   Image image = options.app == App::kHttp ? images::http() : images::echo();
   NativeApp native =
       options.app == App::kHttp ? HttpNativeApp() : EchoNativeApp();
   AppPools pools;
   switch (options.isolation) {
     case Isolation::kVirtine: {
-      VirtinePoolOptions virtine{
-          .memory_bytes =
-              MemoryFor(image, config->size(), options.memory_bytes),
-          .capacity = options.pool,
-          .cpu_budget = options.cpu_budget,
-          .config = shared_config,
-          .fresh_vm = options.fresh_vm};
+      VirtinePoolOptions virtine =
+          VirtineOptionsFor(options, image, shared_config);
       pools.description = absl::StrFormat(
           options.fresh_vm ? "a new VM per run (up to %d x %d KiB per worker)"
                            : "pool of %d virtines x %d KiB per worker",

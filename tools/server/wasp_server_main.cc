@@ -27,7 +27,9 @@
 #include "tools/common/flag_names.h"
 #include "tools/server/app_pools.h"
 
-ABSL_FLAG(std::string, app, "http", "`http` or `echo`");
+ABSL_FLAG(std::string, app, "http",
+          "`http`, `echo`, or the path of your app's image (built with the "
+          "SDK's wasp-app-cc; runs in virtines)");
 ABSL_FLAG(std::string, listen, "127.0.0.1",
           "address to listen on: IPv4, or IPv6 (::1, [::] for all; IPv6 "
           "only, as nginx)");
@@ -114,6 +116,7 @@ absl::StatusOr<std::vector<int>> WorkerCpus() {
 absl::StatusOr<AppOptions> AppOptionsFromFlags() {
   AppOptions app;
   ASSIGN_OR_RETURN(app.app, ParseApp(absl::GetFlag(FLAGS_app)));
+  app.image_path = absl::GetFlag(FLAGS_app);
   ASSIGN_OR_RETURN(app.isolation,
                    ParseIsolation(absl::GetFlag(FLAGS_isolation)));
   std::string mem = absl::GetFlag(FLAGS_mem);
