@@ -379,23 +379,23 @@ int http_byte_range(const struct http_request* req, uint64_t size,
   for (size_t i = 0; i < n; ++i) {
     if (spec[i] == ',') return 0;  // several ranges: the whole body
   }
+  // As nginx: a byte range it cannot read is unsatisfiable (416).
   uint64_t a, b;
   if (n > 0 && spec[0] == '-') {  // the last b bytes
     size_t digits = parse_u64(spec + 1, n - 1, &b);
-    if (digits == 0 || digits != n - 1) return 0;
-    if (b == 0 || size == 0) return -416;
+    if (digits == 0 || digits != n - 1 || b == 0 || size == 0) return -416;
     *first = b >= size ? 0 : size - b;
     *last = size - 1;
     return 1;
   }
   size_t digits = parse_u64(spec, n, &a);
-  if (digits == 0 || digits == n || spec[digits] != '-') return 0;
+  if (digits == 0 || digits == n || spec[digits] != '-') return -416;
   size_t rest = n - digits - 1;
   if (rest == 0) {
     b = UINT64_MAX;  // to the end
   } else {
     size_t end_digits = parse_u64(spec + digits + 1, rest, &b);
-    if (end_digits == 0 || end_digits != rest || b < a) return 0;
+    if (end_digits == 0 || end_digits != rest || b < a) return -416;
   }
   if (a >= size) return -416;
   *first = a;

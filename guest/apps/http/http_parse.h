@@ -85,8 +85,8 @@ int http_not_modified(const struct http_request* req, const char* etag,
 
 // The byte range a GET asks for in a body of `size` bytes: 1 with [*first,
 // *last] to answer 206; 0 to send the whole body (no Range, several ranges,
-// a unit or syntax not understood, or an If-Range that does not match);
-// -416 when the range is unsatisfiable.
+// another unit than bytes, or an If-Range that does not match); -416 when
+// the range is unsatisfiable or, as nginx has it, unreadable.
 int http_byte_range(const struct http_request* req, uint64_t size,
                     const char* etag, const char* last_modified,
                     uint64_t* first, uint64_t* last);

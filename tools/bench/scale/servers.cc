@@ -66,8 +66,10 @@ absl::Status Unready(ChildProcess& process, const std::string& what,
 
 std::string NginxConfig(const std::string& dir, int port,
                         const std::string& docroot, int max_connections) {
+  // As root nginx would hand its workers (and temp directories) to nobody,
+  // whom a sandbox's user namespace may not know.
   return absl::StrFormat(
-      "daemon off;\nworker_processes 1;\nworker_rlimit_nofile %d;\n"
+      "%sdaemon off;\nworker_processes 1;\nworker_rlimit_nofile %d;\n"
       "error_log stderr;\npid %s/nginx.pid;\n"
       "events { worker_connections %d; }\n"
       "http {\n  types { text/html html; text/plain txt; }\n"
@@ -80,8 +82,8 @@ std::string NginxConfig(const std::string& dir, int port,
       "  scgi_temp_path %s/scgi;\n"
       "  server {\n    listen 127.0.0.1:%d backlog=4096;\n    root %s;\n  }\n"
       "}\n",
-      2 * max_connections + 64, dir, max_connections + 64, dir, dir, dir, dir,
-      dir, port, docroot);
+      ::geteuid() == 0 ? "user root;\n" : "", 2 * max_connections + 64, dir,
+      max_connections + 64, dir, dir, dir, dir, dir, port, docroot);
 }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerSpec& spec) {
@@ -107,15 +109,19 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerSpec& spec) {
   }
   std::string ready = absl::StrCat(spec.work_dir, "/", spec.config, ".ready");
   ::unlink(ready.c_str());
-  absl::StatusOr<std::unique_ptr<ChildProcess>> process = ChildProcess::Start(
-      {spec.wasp_server, "--port=0", "--workers=1",
-       absl::StrCat("--cpus=", spec.cpu),
-       absl::StrCat("--isolation=", spec.config),
-       absl::StrCat("--pool=", spec.pool),
-       absl::StrCat("--max_connections=", spec.max_connections),
-       "--idle_timeout=300s", absl::StrCat("--docroot=", spec.docroot),
-       absl::StrCat("--ready_file=", ready)},
-      "/dev/null", log, spec.cpu);
+  std::vector<std::string> args = {
+      spec.wasp_server,
+      "--port=0",
+      "--workers=1",
+      absl::StrCat("--isolation=", spec.config),
+      absl::StrCat("--pool=", spec.pool),
+      absl::StrCat("--max_connections=", spec.max_connections),
+      "--idle_timeout=300s",
+      absl::StrCat("--docroot=", spec.docroot),
+      absl::StrCat("--ready_file=", ready)};
+  if (spec.cpu >= 0) args.push_back(absl::StrCat("--cpus=", spec.cpu));
+  absl::StatusOr<std::unique_ptr<ChildProcess>> process =
+      ChildProcess::Start(args, "/dev/null", log, spec.cpu);
   if (!process.ok()) return process.status();
   absl::Time deadline = absl::Now() + kStartTimeout;
   int port;

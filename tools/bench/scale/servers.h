@@ -21,7 +21,7 @@ struct ServerSpec {
   std::string nginx;
   std::string docroot;  // served by both
   std::string work_dir;
-  int cpu = 0;
+  int cpu = 0;  // -1: not pinned
   int pool = 64;
   int max_connections = 20000;
 };
