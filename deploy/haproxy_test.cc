@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,10 +20,9 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/server_process.h"
+#include "tests/testing/spawn.h"
 #include "tests/testing/tcp_client.h"
 #include "tools/common/json_number.h"
-
-extern char** environ;
 
 namespace wasp {
 namespace {
@@ -50,19 +48,9 @@ int FreePort() {
 // A child with stdout and stderr in files; killed when destroyed.
 class Child {
  public:
-  Child(std::vector<std::string> args, const std::string& out) {
-    std::vector<char*> argv;
-    for (auto& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    EXPECT_EQ(posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(),
-                          environ),
-              0);
-    posix_spawn_file_actions_destroy(&actions);
+  Child(std::vector<std::string> args, const std::string& out)
+      : pid_(testing::Spawn(std::move(args), out, out)) {
+    EXPECT_GT(pid_, 0);
   }
   ~Child() {
     if (pid_ > 0) {
@@ -123,8 +111,9 @@ class HaproxyTest : public ::testing::Test {
     for (int i = 0; i < 9; ++i) {
       auto client = TcpClient::Connect(front_, absl::Seconds(2));
       if (!client.ok()) return false;
-      if (!client->Send("GET /hello.txt HTTP/1.1\r\nHost: t\r\n"
-                        "Connection: close\r\n\r\n")
+      if (!client
+               ->Send("GET /hello.txt HTTP/1.1\r\nHost: t\r\n"
+                      "Connection: close\r\n\r\n")
                .ok()) {
         return false;
       }
@@ -137,8 +126,8 @@ class HaproxyTest : public ::testing::Test {
 
   // Runs wasp-load through HAProxy for `seconds` while `during` runs
   // after `after`; returns its JSON report.
-  std::string LoadWhile(absl::Duration after, const std::function<void()>& during,
-                        int seconds = 4) {
+  std::string LoadWhile(absl::Duration after,
+                        const std::function<void()>& during, int seconds = 4) {
     std::string out = ::testing::TempDir() + "/load.json";
     Child load({"tools/load/wasp-load", "--connections=16",
                 absl::StrCat("--duration=", seconds, "s"), "--json",
@@ -170,23 +159,23 @@ TEST_F(HaproxyTest, DrainKillAndRejoinLoseNoRequest) {
   EXPECT_EQ(Failed(drain), 0) << drain;
 
   // SIGKILL: requests caught on it are retried on another instance.
-  std::string kill = LoadWhile(absl::Milliseconds(1500), [&] {
-    servers_[1]->Kill();
-  });
+  std::string kill =
+      LoadWhile(absl::Milliseconds(1500), [&] { servers_[1]->Kill(); });
   EXPECT_GT(JsonNumber(kill, "answered"), 100) << kill;
   EXPECT_EQ(Failed(kill), 0) << kill;
-  std::printf("through HAProxy: %.0f and %.0f requests/s, %.0f and %.0f "
-              "failed during the drain and the kill\n",
-              JsonNumber(drain, "requests_per_sec"),
-              JsonNumber(kill, "requests_per_sec"), Failed(drain),
-              Failed(kill));
+  std::printf(
+      "through HAProxy: %.0f and %.0f requests/s, %.0f and %.0f "
+      "failed during the drain and the kill\n",
+      JsonNumber(drain, "requests_per_sec"),
+      JsonNumber(kill, "requests_per_sec"), Failed(drain), Failed(kill));
 
   // Started again on its address, the killed one rejoins.
   int port = servers_[1]->port(), admin = servers_[1]->admin_port();
   servers_[1] = std::make_unique<ServerProcess>(InstanceFlags(port, admin));
   ASSERT_EQ(servers_[1]->port(), port) << servers_[1]->Log();
   absl::SleepFor(absl::Milliseconds(800));  // two health checks
-  std::string again = LoadWhile(absl::Seconds(0), [] {}, 2);
+  std::string again = LoadWhile(
+      absl::Seconds(0), [] {}, 2);
   EXPECT_EQ(Failed(again), 0) << again;
   auto admin_client = TcpClient::Connect(admin);
   ASSERT_TRUE(admin_client.ok());

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,9 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/spawn.h"
 #include "tools/common/json_number.h"
-
-extern char** environ;
 
 namespace wasp::testing {
 
@@ -34,16 +32,8 @@ ServerProcess::ServerProcess(std::vector<std::string> flags) {
   std::vector<std::string> args = {"tools/server/wasp-server",
                                    "--ready_file=" + ready};
   args.insert(args.end(), flags.begin(), flags.end());
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 2, log_.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  EXPECT_EQ(
-      posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
+  pid_ = Spawn(args, "/dev/null", log_);
+  EXPECT_GT(pid_, 0) << "cannot start " << args[0];
   // The server says where it listens in its ready file, once serving.
   for (int i = 0; i < 200 && port_ == 0; ++i) {
     absl::SleepFor(absl::Milliseconds(50));

@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "tests/testing/kvm.h"
+#include "tests/testing/server_process.h"
 #include "tools/load/testing/load_process.h"
 
 namespace wasp::load {
@@ -25,43 +26,14 @@ using ::wasp::load::testing::JsonNumber;
 using ::wasp::load::testing::LoadResult;
 using ::wasp::load::testing::ReadFile;
 using ::wasp::load::testing::RunLoad;
-using ::wasp::load::testing::Spawn;
 using ::wasp::load::testing::TempPath;
+using ::wasp::testing::ServerProcess;
 
-// wasp-server with its stderr in a file; port() is 0 if it did not start.
-class ServerProcess {
- public:
-  explicit ServerProcess(const std::string& app) : log_(TempPath("server")) {
-    std::string ready = TempPath("server-ready");
-    pid_ = Spawn({"tools/server/wasp-server", "--port=0", "--admin-port=-1",
-                  "--workers=1", "--pool=8", "--isolation=virtine",
-                  absl::StrCat("--app=", app), "--ready-file=" + ready},
-                 "/dev/null", log_);
-    // The server says where it listens in its ready file, once serving.
-    for (int i = 0; i < 200 && pid_ > 0 && port_ == 0; ++i) {
-      absl::SleepFor(absl::Milliseconds(50));
-      if (waitpid(pid_, nullptr, WNOHANG) == pid_) {  // it gave up
-        pid_ = -1;
-        return;
-      }
-      std::string json = ReadFile(ready);
-      if (!json.empty()) port_ = static_cast<int>(JsonNumber(json, "port"));
-    }
-  }
-  ~ServerProcess() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  int port() const { return port_; }
-  std::string Log() const { return ReadFile(log_); }
-
- private:
-  std::string log_;
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
+// wasp-server with `app` in virtines, as the tests here load it.
+std::vector<std::string> ServerFlags(const std::string& app) {
+  return {"--port=0", "--admin-port=-1",     "--workers=1",
+          "--pool=8", "--isolation=virtine", absl::StrCat("--app=", app)};
+}
 
 // The invariant every run keeps, plus what a clean run shows.
 void ExpectCleanRun(const LoadResult& run) {
@@ -90,7 +62,7 @@ void ExpectCleanRun(const LoadResult& run) {
 using LoadE2eTest = wasp::testing::KvmTest;
 
 TEST_F(LoadE2eTest, HttpKeepAliveClosedLoop) {
-  ServerProcess server("http");
+  ServerProcess server(ServerFlags("http"));
   ASSERT_NE(server.port(), 0) << server.Log();
   LoadResult run = RunLoad(
       {"--duration=1s", "--connections=4", "--json",
@@ -101,7 +73,7 @@ TEST_F(LoadE2eTest, HttpKeepAliveClosedLoop) {
 }
 
 TEST_F(LoadE2eTest, HttpPipelinedWithDashedFlagsAndTwoThreads) {
-  ServerProcess server("http");
+  ServerProcess server(ServerFlags("http"));
   ASSERT_NE(server.port(), 0) << server.Log();
   ExpectCleanRun(RunLoad(
       {"--duration=1s", "--warmup=200ms", "--connections=4", "--threads=2",
@@ -111,7 +83,7 @@ TEST_F(LoadE2eTest, HttpPipelinedWithDashedFlagsAndTwoThreads) {
 }
 
 TEST_F(LoadE2eTest, HttpConnectionPerRequest) {
-  ServerProcess server("http");
+  ServerProcess server(ServerFlags("http"));
   ASSERT_NE(server.port(), 0) << server.Log();
   ExpectCleanRun(RunLoad(
       {"--duration=1s", "--connections=2", "--keepalive=false", "--json",
@@ -119,7 +91,7 @@ TEST_F(LoadE2eTest, HttpConnectionPerRequest) {
 }
 
 TEST_F(LoadE2eTest, EchoClosedLoop) {
-  ServerProcess server("echo");
+  ServerProcess server(ServerFlags("echo"));
   ASSERT_NE(server.port(), 0) << server.Log();
   LoadResult run =
       RunLoad({"--duration=1s", "--connections=4", "--payload=100", "--json",
@@ -132,7 +104,7 @@ TEST_F(LoadE2eTest, EchoClosedLoop) {
 }
 
 TEST_F(LoadE2eTest, OpenLoopSendsTheScheduledRequests) {
-  ServerProcess server("http");
+  ServerProcess server(ServerFlags("http"));
   ASSERT_NE(server.port(), 0) << server.Log();
   LoadResult run = RunLoad(
       {"--duration=1s", "--connections=4", "--rate=400", "--json",
@@ -148,7 +120,7 @@ TEST_F(LoadE2eTest, OpenLoopSendsTheScheduledRequests) {
 }
 
 TEST_F(LoadE2eTest, ExactRequestCount) {
-  ServerProcess server("http");
+  ServerProcess server(ServerFlags("http"));
   ASSERT_NE(server.port(), 0) << server.Log();
   LoadResult run = RunLoad(
       {"--requests=300", "--connections=3", "--json",
@@ -159,7 +131,7 @@ TEST_F(LoadE2eTest, ExactRequestCount) {
 }
 
 TEST_F(LoadE2eTest, BadStatusesAreCountedApart) {
-  ServerProcess server("http");
+  ServerProcess server(ServerFlags("http"));
   ASSERT_NE(server.port(), 0) << server.Log();
   LoadResult run =
       RunLoad({"--requests=50", "--connections=2", "--json",
@@ -174,7 +146,8 @@ TEST_F(LoadE2eTest, BadStatusesAreCountedApart) {
 TEST(LoadErrorsTest, ConnectErrorsKeepTheInvariant) {
   int port = 0;
   {
-    ServerProcess server("echo");  // a port that was free a moment ago
+    ServerProcess server(
+        ServerFlags("echo"));  // a port that was free a moment ago
     port = server.port() != 0 ? server.port() : 1;
   }
   LoadResult run = RunLoad({"--duration=300ms", "--connections=2", "--json",

@@ -441,7 +441,7 @@ TEST_P(WaspServerScaleTest, DrainsTenThousandOpenConnectionsInTheGrace) {
   EXPECT_LT(absl::Now() - start, absl::Seconds(4)) << "grace is 3 s";
   int closed = 0;
   for (TcpClient& client : clients) {
-    if (client.ClosedWithin(absl::Milliseconds(10))) ++closed;
+    if (client.ClosedWithin(absl::Seconds(1))) ++closed;  // at once if so
   }
   EXPECT_EQ(closed, kConnections);
 }

@@ -10,6 +10,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "tests/testing/spawn.h"
 #include "tools/common/json_number.h"
 
 namespace wasp::load::testing {
@@ -17,9 +18,7 @@ namespace wasp::load::testing {
 std::string ReadFile(const std::string& path);
 // A fresh path under the test's temporary directory.
 std::string TempPath(absl::string_view what);
-// Starts `args` with stdout and stderr in files; -1 if it did not start.
-pid_t Spawn(std::vector<std::string> args, const std::string& out,
-            const std::string& err);
+using ::wasp::testing::Spawn;
 
 struct LoadResult {
   int exit_code = -1;  // -1: killed, or did not start
