@@ -220,6 +220,26 @@ TEST(LoadConnectionsTest, TenThousandConnectionsFromOneThread) {
   EXPECT_LT(run.took, absl::Seconds(8)) << "the run did not end on time";
 }
 
+// --expect_status: the one status that counts as answered.
+TEST(LoadConnectionsTest, ExpectedStatusDecidesWhatIsAnswered) {
+  Responder responder(Responder::Behavior::kAnswer);  // 200s
+  ASSERT_NE(responder.port(), 0);
+  LoadResult ok =
+      RunLoad({"--connections=4", "--requests=200", "--expect_status=200",
+               "--json", Url(responder.port())});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(JsonNumber(ok.out, "answered"), 200) << Summary(ok);
+  LoadResult other =
+      RunLoad({"--connections=4", "--requests=200", "--expect_status=304",
+               "--json", Url(responder.port())});
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_EQ(JsonNumber(other.out, "answered"), 0) << Summary(other);
+  EXPECT_EQ(JsonNumber(other.out, "bad_status", "errors"), 200)
+      << Summary(other);
+  EXPECT_EQ(RunLoad({"--expect_status=42", Url(responder.port())}).exit_code,
+            2);
+}
+
 TEST(LoadConnectionsTest, ResetsAreCountedAsResets) {
   Responder responder(Responder::Behavior::kReset);
   ASSERT_NE(responder.port(), 0);

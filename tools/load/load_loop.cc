@@ -363,7 +363,9 @@ void LoadLoop::Complete(Connection& c, int status) {
   if (!request.counted) return;
   stats_.last_done_ns = now_ns_;
   ++stats_.status_classes[status >= 100 && status < 600 ? status / 100 : 0];
-  if (status < 200 || status > 299) {
+  bool expected = plan_.expect_status != 0 ? status == plan_.expect_status
+                                           : status >= 200 && status <= 299;
+  if (!expected) {
     ++stats_.error(ErrorKind::kBadStatus);
     return;
   }

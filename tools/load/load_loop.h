@@ -32,6 +32,8 @@ struct LoadPlan {
   // One request: the HTTP request bytes, or the echo payload.
   std::string request;
   bool head_requests = false;
+  // The status that counts as answered; 0: any 2xx.
+  int expect_status = 0;
   int connections = 1;       // this thread's
   int first_connection = 0;  // global index of this thread's first one
   int total_connections = 1;

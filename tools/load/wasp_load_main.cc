@@ -49,6 +49,9 @@ ABSL_FLAG(std::string, method, "GET", "HTTP method");
 ABSL_FLAG(std::string, header, "",
           "extra HTTP header `Name: value`; repeat the flag or separate "
           "headers with commas");
+ABSL_FLAG(int, expect_status, 0,
+          "the HTTP status that counts as answered (e.g. 304 for conditional "
+          "requests, 206 for ranges); 0: any 2xx; others are bad_status");
 ABSL_FLAG(double, rate, 0,
           "requests per second over all connections (open loop; latency "
           "counts from each request's intended start); 0: closed loop");
@@ -111,6 +114,10 @@ absl::Status CheckFlags() {
   if (absl::GetFlag(FLAGS_payload) < 1) {
     return absl::InvalidArgumentError("--payload must be >= 1");
   }
+  if (int expect = absl::GetFlag(FLAGS_expect_status);
+      expect != 0 && (expect < 100 || expect > 599)) {
+    return absl::InvalidArgumentError("--expect_status must be 100-599 or 0");
+  }
   if (absl::GetFlag(FLAGS_rate) < 0) {
     return absl::InvalidArgumentError("--rate must be >= 0");
   }
@@ -145,6 +152,7 @@ absl::StatusOr<LoadPlan> CommonPlan(const Target& target,
     if (!request.ok()) return request.status();
     plan.request = *request;
     plan.head_requests = method == "HEAD";
+    plan.expect_status = absl::GetFlag(FLAGS_expect_status);
   } else {
     plan.request = EchoPayload(absl::GetFlag(FLAGS_payload));
   }

@@ -8,8 +8,10 @@
 //     server, divided by the connections held open);
 //   - the throughput of 32 clients while --slow_clients trickle requests,
 //     against their throughput alone;
+//   - 200, 304 (If-None-Match) and 206 (Range) responses side by side;
 //   - virtine: memory per pooled virtine (PSS of --pool=64 minus --pool=8).
 // Results: scale.csv (config,metric,value) and scale.md with the targets.
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -185,6 +187,54 @@ absl::Status MeasureSlowClients(Context& context, const std::string& config) {
   return absl::OkStatus();
 }
 
+// The ETag of kPath, from one request.
+absl::StatusOr<std::string> ETagOf(int port) {
+  absl::StatusOr<std::vector<UniqueFd>> one =
+      OpenIdleConnections(port, 1, kRequest, kAnswer);
+  if (!one.ok()) return one.status();
+  char buffer[2048];
+  ssize_t n = ::recv((*one)[0].get(), buffer, sizeof buffer, 0);
+  std::string head(buffer, n > 0 ? static_cast<size_t>(n) : 0);
+  size_t at = head.find("\r\nETag: ");
+  if (at == std::string::npos) {
+    return absl::NotFoundError("no ETag in: " + head.substr(0, 200));
+  }
+  size_t end = head.find("\r\n", at + 2);
+  return head.substr(at + 8, end - at - 8);
+}
+
+// 200, 304 (If-None-Match) and 206 (Range) side by side: 32 connections,
+// closed loop, on one fresh server.
+absl::Status MeasureResponses(Context& context, const std::string& config) {
+  std::map<std::string, double>& r = context.results[config];
+  absl::StatusOr<std::unique_ptr<Server>> server =
+      Server::Start(Spec(context, config));
+  if (!server.ok()) return server.status();
+  absl::StatusOr<std::string> etag = ETagOf((*server)->port());
+  if (!etag.ok()) return etag.status();
+  struct Variant {
+    const char* name;
+    std::vector<std::string> flags;
+  } variants[] = {
+      {"200", {}},
+      {"304", {"--header=If-None-Match: " + *etag, "--expect_status=304"}},
+      {"206", {"--header=Range: bytes=0-9", "--expect_status=206"}},
+  };
+  for (Variant& variant : variants) {
+    variant.flags.push_back(absl::StrCat("--connections=", kSmallLoad));
+    absl::StatusOr<std::string> json =
+        RunLoad(**server, variant.flags, absl::Seconds(1), context.out);
+    if (!json.ok()) return json.status();
+    r[absl::StrCat("rps_", variant.name)] =
+        JsonNumber(*json, "requests_per_sec");
+    r[absl::StrCat("p50_us_", variant.name)] =
+        JsonNumber(*json, "p50", "latency_us");
+    r[absl::StrCat("p99_us_", variant.name)] =
+        JsonNumber(*json, "p99", "latency_us");
+  }
+  return absl::OkStatus();
+}
+
 // Proportional memory per pooled virtine: a pool of 64 against one of 8.
 absl::Status MeasurePoolMemory(Context& context) {
   double pss[2];
@@ -307,8 +357,8 @@ int Main(int argc, char** argv) {
   for (absl::string_view name :
        absl::StrSplit(absl::GetFlag(FLAGS_configs), ',', absl::SkipEmpty())) {
     std::string config(name);
-    for (auto measure :
-         {&MeasureLatency, &MeasureIdleMemory, &MeasureSlowClients}) {
+    for (auto measure : {&MeasureLatency, &MeasureIdleMemory,
+                         &MeasureSlowClients, &MeasureResponses}) {
       if (absl::Status status = measure(context, config); !status.ok()) {
         std::fprintf(stderr, "wasp-scale: %s: %s\n", config.c_str(),
                      status.ToString().c_str());

@@ -23,7 +23,7 @@ TEST(ScaleTest, MeasuresEverythingForNone) {
   for (const char* metric :
        {"max_rps_32,", "p99_us_32,", "p99_us_many,", "rps_many,",
         "idle_bytes_per_connection,", "slow_ratio,", "errors_many,0\n",
-        "connected_many,500\n"}) {
+        "connected_many,500\n", "rps_304,", "p99_us_206,"}) {
     EXPECT_NE(csv.find(std::string("none,") + metric), std::string::npos)
         << metric << " in:\n"
         << csv;
