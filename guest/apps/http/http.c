@@ -217,6 +217,53 @@ static void respond_error(struct reply* r, const struct http_request* req,
               method != HTTP_HEAD ? resp.content_length : 0);
 }
 
+// Whether `path` (no trailing '/') names a directory with an index.html.
+static int is_directory(const char* path, size_t len) {
+  static const char kIndex[] = "/index.html";
+  char dir[WASP_DOCROOT_PATH_MAX];
+  if (len == 0 || path[len - 1] == '/' ||
+      len + sizeof kIndex - 1 > sizeof dir) {
+    return 0;
+  }
+  memcpy(dir, path, len);
+  memcpy(dir + len, kIndex, sizeof kIndex - 1);
+  return find_file(dir, len + sizeof kIndex - 1) != NULL;
+}
+
+// 301 to the directory's URL, "/dir" -> "/dir/" (query kept), as nginx
+// answers; the raw target goes into Location, never the decoded path.
+static int redirect_to_directory(struct reply* r,
+                                 const struct http_request* req) {
+  const char* t = req->target;
+  size_t query = 0;
+  while (query < req->target_len && t[query] != '?') ++query;
+  if (req->target_len == 0 || t[0] != '/' || req->target_len + 1 > 1024) {
+    respond_error(r, req, 404, req->method);
+    return 0;
+  }
+  char location[1024];
+  memcpy(location, t, query);
+  location[query] = '/';
+  memcpy(location + query + 1, t + query, req->target_len - query);
+  char body[64];
+  struct http_response resp = {
+      .status = 301,
+      .content_type = "text/plain; charset=utf-8",
+      .content_type_len = strlen("text/plain; charset=utf-8"),
+      .content_length = http_error_body(301, body, sizeof body),
+      .date = date,
+      .minor_version = req->minor_version,
+      .keep_alive = req->keep_alive,
+      .location = location,
+      .location_len = req->target_len + 1,
+  };
+  // Short, so respond() copies it (and the head its Location) off this stack.
+  respond(r, &resp, (const uint8_t*)body, req->method != HTTP_HEAD);
+  log_request(r, req, 301, req->method != HTTP_HEAD ? resp.content_length : 0);
+  if (!req->keep_alive) r->area->out_flags |= WASP_OUTPUT_CLOSE;
+  return req->keep_alive;
+}
+
 // Queues the answer to a parsed request; whether the connection stays open.
 static int answer(struct reply* r, const struct http_request* req) {
   if (req->status != 0) {
@@ -228,6 +275,9 @@ static int answer(struct reply* r, const struct http_request* req) {
       http_decode_path(req->target, req->target_len, path, sizeof path);
   const struct file* f =
       path_len > 0 ? find_file(path, (size_t)path_len) : NULL;
+  if (f == NULL && path_len > 0 && is_directory(path, (size_t)path_len)) {
+    return redirect_to_directory(r, req);
+  }
   if (f == NULL) {
     respond_error(r, req, path_len < 0 ? (int)-path_len : 404, req->method);
     return 0;

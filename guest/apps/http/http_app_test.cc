@@ -82,6 +82,7 @@ std::string BigFile() {
 std::vector<uint8_t> TestDocroot() {
   std::vector<DocrootFile> files = UnpackDocroot(SampleDocroot(kDate))->files;
   files.push_back({"/big.bin", "application/octet-stream", BigFile()});
+  files.push_back({"/docs/index.html", "text/html; charset=utf-8", "docs\n"});
   return *PackDocrootFiles(files, kDate);
 }
 
@@ -419,6 +420,25 @@ TEST_P(HttpAppTest, WritesAccessLogRecordsWhenAsked) {
   ASSERT_TRUE(result.ok());
   EXPECT_TRUE(result->log.empty());
   ASSERT_TRUE(pool_->Release(*handler).ok());
+}
+
+// A directory without its slash is redirected to it, as nginx does.
+TEST_P(HttpAppTest, DirectoriesRedirectToTheirSlash) {
+  Start(true);
+  c().Bytes("GET /docs HTTP/1.1\r\nHost: t\r\n\r\n");
+  Response moved = TakeResponse(c().sent);
+  EXPECT_EQ(moved.status, 301);
+  EXPECT_EQ(moved.headers["location"], "/docs/");
+  EXPECT_FALSE(c().closed) << "keep-alive";
+  c().Bytes("GET /docs?page=2 HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_EQ(TakeResponse(c().sent).headers["location"], "/docs/?page=2");
+  c().Bytes("GET /docs/ HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_EQ(TakeResponse(c().sent).body, "docs\n");
+  // The raw target goes into Location: an encoded line break stays encoded.
+  c().Bytes("GET /do%63s HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_EQ(TakeResponse(c().sent).headers["location"], "/do%63s/");
+  c().Bytes("GET /nodir HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_EQ(TakeResponse(c().sent).status, 404);
 }
 
 TEST_P(HttpAppTest, MalformedBundleFailsInit) {

@@ -479,6 +479,8 @@ const char* http_reason(int status) {
       return "OK";
     case 206:
       return "Partial Content";
+    case 301:
+      return "Moved Permanently";
     case 304:
       return "Not Modified";
     case 416:
@@ -529,6 +531,11 @@ size_t http_format_head(const struct http_response* resp, char* out,
   if (resp->status != 304) {
     put_str(&w, "Content-Length: ");
     put_u64(&w, resp->content_length);
+    put_str(&w, "\r\n");
+  }
+  if (resp->location_len > 0) {
+    put_str(&w, "Location: ");
+    put(&w, resp->location, resp->location_len);
     put_str(&w, "\r\n");
   }
   if (resp->etag != NULL) {

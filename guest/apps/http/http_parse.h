@@ -115,6 +115,9 @@ struct http_response {
   const char* etag;           // NUL-terminated, quotes included
   const char* last_modified;  // NUL-terminated HTTP-date
   int accept_ranges;          // "Accept-Ranges: bytes"
+  // 301: where the resource is ("/dir/").
+  const char* location;
+  size_t location_len;
   // 206: "Content-Range: bytes first-last/total"; 416: "bytes */total".
   uint64_t range_first;
   uint64_t range_last;
@@ -122,11 +125,12 @@ struct http_response {
 };
 
 // Every response head fits in this many bytes (with the longest content
-// type, dates of at most 31 bytes and an ETag of at most 40).
-#define HTTP_RESPONSE_HEAD_MAX 640
+// type, dates of at most 31 bytes, an ETag of at most 40 and a Location of
+// at most 1 KiB).
+#define HTTP_RESPONSE_HEAD_MAX 1664
 
 // Writes the status line and headers (Server, Date, Content-Type,
-// Content-Length (not for 304), ETag, Last-Modified, Accept-Ranges,
+// Content-Length (not for 304), Location, ETag, Last-Modified, Accept-Ranges,
 // Content-Range (206, 416), Allow for 405, Connection when it differs from
 // the version's default), through the blank line. Returns the length, or 0 if
 // it does not fit in `cap`.
