@@ -113,18 +113,21 @@ _Static_assert(offsetof(struct wasp_call_area, result) == 2048, "ABI");
 #define WASP_ETIMEDOUT 110  /* nothing arrived within the idle timeout */
 
 /*
- * Connections. A network virtine initialises itself (WASP_HC_GET_CONFIG
- * gives it the server's configuration, e.g. the HTTP docroot bundle), then
- * calls WASP_HC_SNAPSHOT. Each accepted connection is then one call from
- * that snapshot: its argument is the first bytes the client sent (1 to
- * WASP_CALL_ARG_MAX bytes; 0 bytes if the client closed or stayed silent
- * past the idle timeout, in which case WASP_HC_RECV says which). The guest
- * serves the connection with RECV, SEND and SEND_RECV (a keep-alive request
- * costs one exit: send the response, receive the next request) and exits to
- * close it, or ends with WASP_HC_SEND_CLOSE (the last response and the
- * close in one exit: a one-request connection costs one exit). Every buffer
- * is checked against guest memory; data moves directly between the socket
- * and guest memory.
+ * Connections (apps that keep state between requests; stateless ones use
+ * the request area below). A network virtine initialises itself
+ * (WASP_HC_GET_CONFIG gives it the server's configuration), then calls
+ * WASP_HC_SNAPSHOT. Each connection is then one call from that snapshot,
+ * made once its client has sent something: the argument is the first bytes
+ * the client sent (up to WASP_CALL_ARG_MAX; 0 bytes if the client closed,
+ * in which case WASP_HC_RECV says so). The guest serves the connection with
+ * RECV, SEND and SEND_RECV (a keep-alive request costs one exit: send the
+ * response, receive the next request) and exits to close it, or ends with
+ * WASP_HC_SEND_CLOSE (the last response and the close in one exit). While
+ * it waits to receive, the host may hibernate it: its memory and registers
+ * go to host memory and come back, maybe in another virtine of the pool,
+ * before the receive returns; the guest cannot tell. Every buffer is
+ * checked against guest memory; data moves directly between the socket and
+ * guest memory.
  */
 
 /*
