@@ -60,7 +60,8 @@ class Session {
 
   // Hibernation (virtines of connection-scoped apps). While the session
   // waits to receive, Park() gives its virtine back to its pool and keeps
-  // only what it changed since the snapshot; Unpark() restores that into
+  // only what it changed since the snapshot (an error: nothing was parked,
+  // the session still holds its virtine); Unpark() restores that into
   // any free virtine (ResourceExhausted when none is free) and returns the
   // pending receive again, on the new virtine's memory.
   virtual bool can_park() const { return false; }
