@@ -147,14 +147,28 @@ struct reply {
   size_t out_len;
   char* log;  // access log records, when the host keeps a log
   size_t log_len;
+  size_t log_cap;
 };
 
 // The access log record of a response (nothing when the host keeps no log).
+// The buffer starts small and grows to what a record can take (each byte
+// escaped to at most 4), up to WASP_REQUEST_LOG_MAX.
 static void log_request(struct reply* r, const struct http_request* req,
                         int status, uint64_t body_bytes) {
   if (r->log == NULL) return;
-  r->log_len = http_log_record(req, status, body_bytes, r->log, r->log_len,
-                               WASP_REQUEST_LOG_MAX);
+  size_t bound =
+      4 * (req->request_line.len + req->referer.len + req->user_agent.len) + 64;
+  if (r->log_cap - r->log_len < bound && r->log_cap < WASP_REQUEST_LOG_MAX) {
+    size_t cap = r->log_cap * 2;
+    while (cap - r->log_len < bound && cap < WASP_REQUEST_LOG_MAX) cap *= 2;
+    if (cap > WASP_REQUEST_LOG_MAX) cap = WASP_REQUEST_LOG_MAX;
+    char* grown = wasp_realloc(r->log, cap);
+    if (grown == NULL) return;  // the record is lost, the response is not
+    r->log = grown;
+    r->log_cap = cap;
+  }
+  r->log_len =
+      http_log_record(req, status, body_bytes, r->log, r->log_len, r->log_cap);
 }
 
 // Whether one more response fits: its head and copied body, plus two
@@ -385,7 +399,8 @@ int app_handle(struct wasp_request_area* area) {
   struct reply r = {.area = area, .out = wasp_malloc(kOutCap)};
   if (r.out == NULL) return 1;
   if (area->in_flags & WASP_INPUT_LOG) {
-    r.log = wasp_malloc(WASP_REQUEST_LOG_MAX);
+    r.log_cap = 1024;
+    r.log = wasp_malloc(r.log_cap);
     if (r.log == NULL) return 1;
   }
   size_t len = area->in_len < area->in_cap ? area->in_len : area->in_cap;
