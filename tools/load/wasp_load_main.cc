@@ -32,8 +32,8 @@
 ABSL_FLAG(int, connections, 32, "connections kept open (over all threads)");
 ABSL_FLAG(int, threads, 1, "threads, each with its own io_uring, pinned");
 ABSL_FLAG(std::string, cpus, "",
-          "CPUs to pin threads to, e.g. `1,3` or `2-5` (default: the CPUs "
-          "this process may use, in order)");
+          "CPUs to pin threads to, e.g. `1,3` or `2-5` (default: no "
+          "pinning, as wrk)");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(10),
           "how long to measure (after --warmup)");
 ABSL_FLAG(int64_t, requests, 0,
@@ -68,18 +68,11 @@ ABSL_FLAG(int, max_connecting, 1024,
 namespace wasp::load {
 namespace {
 
-// "1,3,5-7" → {1, 3, 5, 6, 7}; empty → the process's affinity, in order.
+// "1,3,5-7" → {1, 3, 5, 6, 7}; empty → none: threads are not pinned (as
+// wrk's are not), so a run never lands on a server's pinned CPU by default.
 absl::StatusOr<std::vector<int>> CpuList(const std::string& list) {
   std::vector<int> cpus;
-  if (list.empty()) {
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0) {
-      for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
-        if (CPU_ISSET(cpu, &set)) cpus.push_back(cpu);
-      }
-    }
-    return cpus;
-  }
+  if (list.empty()) return cpus;
   for (absl::string_view item : absl::StrSplit(list, ',')) {
     std::pair<std::string, std::string> range = absl::StrSplit(item, '-');
     int low, high;
