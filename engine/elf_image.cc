@@ -28,7 +28,8 @@ uint64_t PageUp(uint64_t value) { return (value + kPage - 1) / kPage * kPage; }
 absl::StatusOr<OwnedImage> ParseElfImage(absl::Span<const uint8_t> file,
                                          std::string name) {
   Elf64_Ehdr header;
-  if (file.size() < sizeof header) return Bad(name, "shorter than an ELF header");
+  if (file.size() < sizeof header)
+    return Bad(name, "shorter than an ELF header");
   std::memcpy(&header, file.data(), sizeof header);
   if (std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0) {
     return Bad(name, "no ELF magic");
@@ -60,8 +61,8 @@ absl::StatusOr<OwnedImage> ParseElfImage(absl::Span<const uint8_t> file,
         segment.p_vaddr > WASP_MAX_LONG_MODE_MEMORY ||
         segment.p_memsz > WASP_MAX_LONG_MODE_MEMORY - segment.p_vaddr) {
       return Bad(name, which + absl::StrFormat(" is not in [%#x, %#x)",
-                                              WASP_SYSTEM_AREA_END,
-                                              WASP_MAX_LONG_MODE_MEMORY));
+                                               WASP_SYSTEM_AREA_END,
+                                               WASP_MAX_LONG_MODE_MEMORY));
     }
     if ((segment.p_flags & PF_W) && (segment.p_flags & PF_X)) {
       return Bad(name, which + " is both writable and executable");
@@ -89,9 +90,9 @@ absl::StatusOr<OwnedImage> ParseElfImage(absl::Span<const uint8_t> file,
       image.read_only_size =
           PageUp(segment.p_vaddr + segment.p_memsz) - image.load_address;
     }
-    entry_ok = entry_ok || ((segment.p_flags & PF_X) &&
-                            header.e_entry >= segment.p_vaddr &&
-                            header.e_entry < segment.p_vaddr + segment.p_memsz);
+    entry_ok = entry_ok ||
+               ((segment.p_flags & PF_X) && header.e_entry >= segment.p_vaddr &&
+                header.e_entry < segment.p_vaddr + segment.p_memsz);
   }
   if (!entry_ok) {
     return Bad(image.name,

@@ -30,7 +30,8 @@ TEST(AccessLogTest, PrefixesEveryLineAndEscapes) {
     AccessLog log(pipe_fds[1]);
     log.Append("127.0.0.1", when,
                Bytes("\"GET / HTTP/1.1\" 200 5 \"-\" \"curl\"\n"
-                     "\"GET /x HTTP/1.1\" 404 14 \"-\" \"a\x01" "b\"\n"));
+                     "\"GET /x HTTP/1.1\" 404 14 \"-\" \"a\x01"
+                     "b\"\n"));
     // An app cannot forge a line of another client: each line is prefixed.
     log.Append("::1", when, Bytes("forged\n10.0.0.1 - - [x] \"GET\"\n"));
     log.Flush(when);  // not a second old yet: nothing is written

@@ -14,8 +14,9 @@ struct quote {
 
 static const struct quote kQuotes[] = {
     {"Ada Lovelace", "The Analytical Engine weaves algebraic patterns."},
-    {"Grace Hopper", "The most dangerous phrase is: we have always done it "
-                     "this way."},
+    {"Grace Hopper",
+     "The most dangerous phrase is: we have always done it "
+     "this way."},
     {"Edsger Dijkstra", "Simplicity is prerequisite for reliability."},
 };
 enum { kCount = sizeof kQuotes / sizeof kQuotes[0] };
@@ -37,8 +38,9 @@ static size_t respond(char* out, size_t len, size_t cap, int status,
 }
 
 static size_t quote_json(char* out, size_t cap, int i) {
-  int n = wasp_snprintf(out, cap, "{\"id\":%d,\"author\":\"%s\",\"text\":\"%s\"}",
-                        i, kQuotes[i].author, kQuotes[i].text);
+  int n =
+      wasp_snprintf(out, cap, "{\"id\":%d,\"author\":\"%s\",\"text\":\"%s\"}",
+                    i, kQuotes[i].author, kQuotes[i].text);
   return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
 

@@ -60,8 +60,8 @@ TEST(QuotesTest, ServesItsJsonApi) {
   EXPECT_NE(all.find("[{\"id\":0,"), std::string::npos) << all;
   EXPECT_NE(all.find("HTTP/1.1 404 Not Found"), std::string::npos) << all;
   // Only virtines can run an image.
-  ServerProcess native({"--port=0", "--isolation=none",
-                        absl::StrCat("--app=", path)});
+  ServerProcess native(
+      {"--port=0", "--isolation=none", absl::StrCat("--app=", path)});
   EXPECT_EQ(native.Terminate(), 1);
   EXPECT_TRUE(absl::StrContains(native.Log(), "runs in virtines only"))
       << native.Log();

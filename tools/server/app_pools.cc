@@ -28,13 +28,12 @@ uint64_t MemoryFor(const Image& image, size_t config, uint64_t requested) {
   return (bytes + (1 << 20) - 1) & ~uint64_t{(1 << 20) - 1};
 }
 
-VirtinePoolOptions VirtineOptionsFor(const AppOptions& options,
-                                     const Image& image,
-                                     std::shared_ptr<const std::vector<uint8_t>>
-                                         config) {
+VirtinePoolOptions VirtineOptionsFor(
+    const AppOptions& options, const Image& image,
+    std::shared_ptr<const std::vector<uint8_t>> config) {
   return VirtinePoolOptions{
-      .memory_bytes = MemoryFor(image, config ? config->size() : 0,
-                                options.memory_bytes),
+      .memory_bytes =
+          MemoryFor(image, config ? config->size() : 0, options.memory_bytes),
       .capacity = options.pool,
       .cpu_budget = options.cpu_budget,
       .config = std::move(config),
@@ -53,10 +52,9 @@ absl::StatusOr<AppPools> ImagePools(const AppOptions& options) {
   auto owned = std::make_shared<const OwnedImage>(std::move(loaded));
   VirtinePoolOptions virtine = VirtineOptionsFor(options, owned->view(), {});
   AppPools pools;
-  pools.description =
-      absl::StrFormat("app image %s; pool of %d virtines x %d KiB per worker",
-                      options.image_path, virtine.capacity,
-                      virtine.memory_bytes >> 10);
+  pools.description = absl::StrFormat(
+      "app image %s; pool of %d virtines x %d KiB per worker",
+      options.image_path, virtine.capacity, virtine.memory_bytes >> 10);
   // Every worker's pool views the one image, kept alive by the factory.
   pools.factory = [owned, virtine](int) -> PoolFactory {
     return [owned, virtine] { return MakeVirtinePool(owned->view(), virtine); };
