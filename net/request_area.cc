@@ -12,6 +12,13 @@ RunResult Failed(std::string failure) {
 
 }  // namespace
 
+absl::StatusOr<absl::Span<const uint8_t>> HostMemory(uint64_t address,
+                                                     uint64_t length) {
+  if (address == 0) return absl::InvalidArgumentError("a null output segment");
+  return absl::Span<const uint8_t>(reinterpret_cast<const uint8_t*>(address),
+                                   length);
+}
+
 RunResult DecodeRequestArea(const wasp_request_area& area, int64_t exit_code,
                             size_t input_length, OutputTranslator translate) {
   if (exit_code != 0) {

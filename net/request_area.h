@@ -19,6 +19,11 @@ using OutputTranslator =
     absl::FunctionRef<absl::StatusOr<absl::Span<const uint8_t>>(
         uint64_t address, uint64_t length)>;
 
+// Output segments of native code: addresses are host pointers (a null one
+// is refused).
+absl::StatusOr<absl::Span<const uint8_t>> HostMemory(uint64_t address,
+                                                     uint64_t length);
+
 // The result of a run whose app returned `exit_code` with `area` (a copy
 // the app can no longer change) for `input_length` input bytes: kAnswered,
 // or kFailed saying what was wrong.

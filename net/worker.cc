@@ -298,9 +298,7 @@ void Worker::ExpireQueued() {
     queue_.pop_front();
     if (c.state == State::kQueued && c.generation == generation) {
       ++metrics_.requests_rejected;
-      Refuse(index,
-             "HTTP/1.1 503 Service Unavailable\r\nContent-Length: "
-             "0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n");
+      Refuse(index, kBusy);
     }
   }
 }

@@ -43,6 +43,15 @@ inline uint32_t GenerationOf(uint64_t data) { return data >> 32; }
 
 inline constexpr size_t kMaxConnectionsPerWorker = 0xFFFFFF;
 
+// What an HTTP client is told when its request fails or waits too long
+// (Worker::Refuse sends them only with WorkerOptions::http_errors).
+inline constexpr char kInternalError[] =
+    "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
+    "Connection: close\r\n\r\n";
+inline constexpr char kBusy[] =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+    "Retry-After: 1\r\nConnection: close\r\n\r\n";
+
 enum class Worker::State : uint8_t {
   kFree,
   kReading,  // request-scoped: waiting for the client, nothing held

@@ -17,10 +17,6 @@
 namespace wasp {
 namespace {
 
-constexpr char kInternalError[] =
-    "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
-    "Connection: close\r\n\r\n";
-
 size_t TotalLength(const std::vector<iovec>& segments) {
   size_t total = 0;
   for (const iovec& segment : segments) total += segment.iov_len;
@@ -101,9 +97,7 @@ void Worker::Dispatch(size_t index) {
   }
   if (queue_.size() >= options_.queue_limit) {
     ++metrics_.requests_rejected;
-    return Refuse(index,
-                  "HTTP/1.1 503 Service Unavailable\r\nContent-Length: "
-                  "0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n");
+    return Refuse(index, kBusy);
   }
   SetState(c, State::kQueued);
   // It waits for us now, not for its client: up to an idle timeout more.
@@ -182,31 +176,31 @@ void Worker::SendOutput(size_t index, RequestHandler* handler,
     ReleaseHandler(handler);
     return AfterOutput(index);
   }
-  std::vector<iovec> rest = output;
-  Advance(rest, sent);
-  // Copy first what must be copied (one allocation), then point at it.
+  // What stays valid after the release is referenced, the rest copied into
+  // one buffer, reserved first so that pointers into it hold.
+  c.unsent = output;
+  Advance(c.unsent, sent);
+  std::vector<bool> copy(c.unsent.size());
   size_t to_copy = 0;
-  for (const iovec& segment : rest) {
-    absl::Span<const uint8_t> bytes(
-        static_cast<const uint8_t*>(segment.iov_base), segment.iov_len);
-    if (handler->Persistent(bytes).size() != bytes.size()) {
-      to_copy += bytes.size();
+  for (size_t i = 0; i < c.unsent.size(); ++i) {
+    iovec& segment = c.unsent[i];
+    absl::Span<const uint8_t> kept = handler->Persistent(
+        {static_cast<const uint8_t*>(segment.iov_base), segment.iov_len});
+    copy[i] = kept.size() != segment.iov_len;
+    if (copy[i]) {
+      to_copy += segment.iov_len;
+    } else {
+      segment.iov_base = const_cast<uint8_t*>(kept.data());
     }
   }
   c.copied.reserve(to_copy);
-  c.unsent.clear();
-  for (const iovec& segment : rest) {
-    absl::Span<const uint8_t> bytes(
-        static_cast<const uint8_t*>(segment.iov_base), segment.iov_len);
-    absl::Span<const uint8_t> kept = handler->Persistent(bytes);
-    if (kept.size() != bytes.size()) {
-      size_t at = c.copied.size();
-      c.copied.append(reinterpret_cast<const char*>(bytes.data()),
-                      bytes.size());
-      kept = absl::MakeConstSpan(
-          reinterpret_cast<const uint8_t*>(c.copied.data()) + at, bytes.size());
-    }
-    c.unsent.push_back({const_cast<uint8_t*>(kept.data()), kept.size()});
+  for (size_t i = 0; i < c.unsent.size(); ++i) {
+    if (!copy[i]) continue;
+    iovec& segment = c.unsent[i];
+    size_t at = c.copied.size();
+    c.copied.append(static_cast<const char*>(segment.iov_base),
+                    segment.iov_len);
+    segment.iov_base = c.copied.data() + at;
   }
   ReleaseHandler(handler);
   SetState(c, State::kSending);

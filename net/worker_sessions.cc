@@ -26,13 +26,6 @@ int64_t RecvResult(int result) {
   return -WASP_EPIPE;
 }
 
-constexpr char kInternalError[] =
-    "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
-    "Connection: close\r\n\r\n";
-constexpr char kBusy[] =
-    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
-    "Retry-After: 1\r\nConnection: close\r\n\r\n";
-
 }  // namespace
 
 // A connection gets its session only once its client has sent something:
@@ -276,10 +269,9 @@ void Worker::Finish(size_t index, const IoRequest& done) {
                                                    : metrics_.guest_faults);
     LogEvent(absl::StrFormat("worker %d: connection ended: %s", options_.index,
                              done.failure));
-    if (options_.http_errors && !slot.responded &&
-        !slot.session->does_own_io()) {
-      (void)::send(c.socket.get(), kInternalError, sizeof kInternalError - 1,
-                   MSG_NOSIGNAL | MSG_DONTWAIT);
+    // Only what the worker sent tells whether the client got an answer.
+    if (!slot.responded && !slot.session->does_own_io()) {
+      return Refuse(index, kInternalError);  // which releases the session
     }
   }
   Close(index);  // which releases the session

@@ -3,9 +3,7 @@
 #include <setjmp.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -50,16 +48,7 @@ class NativeHandler final : public RequestHandler, private NativeHost {
                        .failure = std::move(failure_)};
     }
     wasp_request_area area = area_;
-    return DecodeRequestArea(
-        area, exit_code_, area_.in_len,
-        [](uint64_t address,
-           uint64_t length) -> absl::StatusOr<absl::Span<const uint8_t>> {
-          if (address == 0) {
-            return absl::InvalidArgumentError("a null output segment");
-          }
-          return absl::Span<const uint8_t>(
-              reinterpret_cast<const uint8_t*>(address), length);
-        });
+    return DecodeRequestArea(area, exit_code_, area_.in_len, HostMemory);
   }
 
   size_t input_capacity() const { return input_.size(); }

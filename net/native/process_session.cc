@@ -192,13 +192,7 @@ void ServeRequests(const NativeApp& app, BlockingHost& host) {
                               .in_len = static_cast<uint32_t>(length),
                               .in_flags = flags};
     int code = app.handle(&area);
-    RunResult result = DecodeRequestArea(
-        area, code, length,
-        [](uint64_t address,
-           uint64_t size) -> absl::StatusOr<absl::Span<const uint8_t>> {
-          return absl::Span<const uint8_t>(
-              reinterpret_cast<const uint8_t*>(address), size);
-        });
+    RunResult result = DecodeRequestArea(area, code, length, HostMemory);
     if (result.outcome != RunResult::Outcome::kAnswered) {
       host.Fault(result.failure);
     }
