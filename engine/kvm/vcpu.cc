@@ -51,6 +51,7 @@ absl::StatusOr<kvm_sregs> Vcpu::GetSregs() const {
   if (::ioctl(fd_.get(), KVM_GET_SREGS, &sregs) < 0) {
     return ErrnoError("KVM_GET_SREGS", errno);
   }
+  if (task_register_type_ != 0) sregs.tr.type = task_register_type_;
   return sregs;
 }
 
@@ -58,6 +59,7 @@ absl::Status Vcpu::SetSregs(const kvm_sregs& sregs) {
   if (::ioctl(fd_.get(), KVM_SET_SREGS, &sregs) < 0) {
     return ErrnoError("KVM_SET_SREGS", errno);
   }
+  task_register_type_ = sregs.tr.type;
   return absl::OkStatus();
 }
 

@@ -50,6 +50,7 @@ class Vcpu final {
   void SetSregsOnEntry(const kvm_sregs& sregs) {
     run_->s.regs.sregs = sregs;
     run_->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
+    task_register_type_ = sregs.tr.type;
   }
   absl::StatusOr<kvm_sregs> GetSregs() const;
   absl::Status SetSregs(const kvm_sregs& sregs);
@@ -68,6 +69,10 @@ class Vcpu final {
   UniqueFd fd_;
   Mapping run_mapping_;
   kvm_run* run_;
+  // KVM on AMD reports the task register busy whatever it holds; GetSregs
+  // reports the type last set, so that state read back and set again is the
+  // same state (0: never set).
+  uint8_t task_register_type_ = 0;
 };
 
 }  // namespace wasp
