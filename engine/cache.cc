@@ -47,6 +47,11 @@ absl::Status Cache::load(const Image& image) {
   return Prepare(std::move(virtine));
 }
 
+Exit Cache::load_stop() const {
+  MaybeLock lock(this);
+  return load_stop_;
+}
+
 absl::Status Cache::Prepare(std::unique_ptr<Virtine> virtine) {
   ASSIGN_OR_RETURN(Exit exit, virtine->run_to_snapshot(
                                   absl::Now() + options_.virtine.budget));
@@ -58,6 +63,7 @@ absl::Status Cache::Prepare(std::unique_ptr<Virtine> virtine) {
         absl::StrCat("template stopped after its snapshot: ", exit.ToString()));
   }
   MaybeLock lock(this);
+  load_stop_ = exit;
   template_ = std::move(virtine);
   // Virtines of an earlier image must not be handed out again.
   idle_.clear();

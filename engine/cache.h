@@ -52,6 +52,10 @@ class Cache final {
   // one is used from its boot state.
   absl::Status load_binary(const std::string& path, uint64_t guest_address);
   absl::Status load(const Image& image);
+  // How the last load's initialisation stopped: at a hypercall (its snapshot,
+  // or the first host service it asked for), or earlier by exiting, faulting
+  // or timing out.
+  Exit load_stop() const;
 
   // Makes at least `count` virtines exist (at most max_virtines).
   absl::Status ensure(size_t count);
@@ -87,6 +91,7 @@ class Cache final {
   std::vector<std::unique_ptr<Virtine>> all_ ABSL_GUARDED_BY(mu_);
   std::vector<Virtine*> idle_ ABSL_GUARDED_BY(mu_);
   CacheStats stats_ ABSL_GUARDED_BY(mu_);
+  Exit load_stop_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace wasp

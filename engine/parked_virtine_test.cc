@@ -134,7 +134,7 @@ TEST_P(ParkedVirtineTest, ResumesInAnotherVirtineWhereItStopped) {
   EXPECT_EQ(pages, expected);
   EXPECT_GE(parked->bytes(), (kPages + 1) * kPageSize + sizeof(CpuState));
   EXPECT_LT(parked->bytes(), (kPages + 4) * kPageSize);
-  ASSERT_TRUE(cache->put(*a).ok());
+  ASSERT_EQ(cache->put(*a), absl::OkStatus());
   EXPECT_TRUE(IsSnapshot(**a)) << "a's state lives on in `parked` only";
 
   // b serves another call first: other pages, registers and argument.
@@ -147,13 +147,16 @@ TEST_P(ParkedVirtineTest, ResumesInAnotherVirtineWhereItStopped) {
                 .value_or(~0ull),
             0u)
       << "b's own call left nothing behind";
-  ASSERT_TRUE(cache->put(*b).ok());
+  ASSERT_EQ(cache->put(*b), absl::OkStatus());
   EXPECT_TRUE(IsSnapshot(**b)) << "the unparked pages are reset too";
 
   // And b serves a call of its own again.
+  auto again = cache->acquire();
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(*again, *b) << "the idle virtine last put back";
   RunToWait(**b, 99, 3);
   ExpectReportOf(Finish(**b, -1), 99, 3, -1);
-  ASSERT_TRUE(cache->put(*b).ok());
+  ASSERT_EQ(cache->put(*b), absl::OkStatus());
 }
 
 // Parking saves; it does not disturb: the parked virtine may go on itself,
@@ -170,12 +173,15 @@ TEST_P(ParkedVirtineTest, ParkingLeavesTheVirtineAsItWas) {
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->page_count(), 8u) << "the first park forgot nothing";
   ExpectReportOf(Finish(**a, 5), 1000, 7, 5);
-  ASSERT_TRUE(cache->put(*a).ok());
+  ASSERT_EQ(cache->put(*a), absl::OkStatus());
   EXPECT_TRUE(IsSnapshot(**a));
   // The same virtine takes its parked self back.
+  auto same = cache->acquire();
+  ASSERT_TRUE(same.ok());
+  ASSERT_EQ(*same, *a);
   ASSERT_TRUE((*a)->unpark(*parked).ok());
   ExpectReportOf(Finish(**a, 6), 1000, 7, 6);
-  ASSERT_TRUE(cache->put(*a).ok());
+  ASSERT_EQ(cache->put(*a), absl::OkStatus());
   EXPECT_TRUE(IsSnapshot(**a));
 }
 

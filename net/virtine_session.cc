@@ -274,6 +274,12 @@ absl::StatusOr<ServingPool> MakeVirtinePool(const Image& image,
                                          .max_virtines = options.capacity,
                                          .shared = false});
   RETURN_IF_ERROR(cache->load(image));
+  if (Exit stop = cache->load_stop(); stop.reason != ExitReason::Hypercall) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the app stopped during its initialisation (", stop.ToString(),
+        "), before it could serve: check its configuration (--docroot, "
+        "--app) and its console output"));
+  }
   RETURN_IF_ERROR(cache->ensure(options.capacity));
   ASSIGN_OR_RETURN(Virtine * probe, cache->acquire());
   bool request_scoped = probe->request_area().has_value();
