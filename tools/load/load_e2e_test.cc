@@ -107,15 +107,16 @@ TEST_F(LoadE2eTest, OpenLoopSendsTheScheduledRequests) {
   ServerProcess server(ServerFlags("http"));
   ASSERT_NE(server.port(), 0) << server.Log();
   LoadResult run = RunLoad(
-      {"--duration=1s", "--connections=4", "--rate=400", "--json",
+      {"--duration=1s", "--connections=4", "--rate=100", "--json",
        absl::StrCat("http://127.0.0.1:", server.port(), "/index.html")});
   ExpectCleanRun(run);
   // Each request intended within the second was sent, however late, or is
   // reported as never sent.
   EXPECT_EQ(JsonNumber(run.out, "sent") + JsonNumber(run.out, "backlog_at_end"),
-            400)
+            100)
       << run.out;
-  EXPECT_GE(JsonNumber(run.out, "sent"), 390) << run.out;
+  // A rate far below what even an emulated CPU serves: nearly all are sent.
+  EXPECT_GE(JsonNumber(run.out, "sent"), 90) << run.out;
   EXPECT_NE(run.out.find("\"mode\":\"open\""), std::string::npos);
 }
 
