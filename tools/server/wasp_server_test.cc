@@ -373,7 +373,7 @@ TEST_P(WaspServerAccessLogTest, LogsEveryRequestInTheCombinedFormat) {
                         "\r\n"
                         "HEAD / HTTP/1.1\r\nHost: t\r\n\r\n"
                         "GET /missing HTTP/1.1\r\nHost: t\r\n"
-                        "User-Agent: say \"hi\"\r\n\r\n")
+                        "User-Agent: say \"hi\"\r\nConnection: close\r\n\r\n")
                   .ok());
   std::string all = client.ReceiveAll().value_or("");
   ASSERT_NE(all.find("404 Not Found"), std::string::npos) << all;

@@ -212,23 +212,28 @@ static void respond(struct reply* r, const struct http_response* resp,
   }
 }
 
-static void respond_error(struct reply* r, const struct http_request* req,
-                          int status, int method) {
+// Queues an error answer; whether the connection stays open. `req` is NULL
+// when no head could be parsed.
+static int respond_error(struct reply* r, const struct http_request* req,
+                         int status, int method) {
   char body[64];
+  int keep_alive =
+      req != NULL && req->keep_alive && !http_status_closes(status);
   struct http_response resp = {
       .status = status,
       .content_type = "text/plain; charset=utf-8",
       .content_type_len = strlen("text/plain; charset=utf-8"),
       .content_length = http_error_body(status, body, sizeof body),
       .date = date,
-      .keep_alive = 0,
+      .keep_alive = keep_alive,
   };
   // Short, so respond() copies it off this stack.
   respond(r, &resp, (const uint8_t*)body, method != HTTP_HEAD);
-  r->area->out_flags |= WASP_OUTPUT_CLOSE;
+  if (!keep_alive) r->area->out_flags |= WASP_OUTPUT_CLOSE;
   static const struct http_request kNoRequest;
   log_request(r, req != NULL ? req : &kNoRequest, status,
               method != HTTP_HEAD ? resp.content_length : 0);
+  return keep_alive;
 }
 
 // Whether `path` (no trailing '/') names a directory with an index.html.
@@ -252,8 +257,7 @@ static int redirect_to_directory(struct reply* r,
   size_t query = 0;
   while (query < req->target_len && t[query] != '?') ++query;
   if (req->target_len == 0 || t[0] != '/' || req->target_len + 1 > 1024) {
-    respond_error(r, req, 404, req->method);
-    return 0;
+    return respond_error(r, req, 404, req->method);
   }
   char location[1024];
   memcpy(location, t, query);
@@ -280,10 +284,7 @@ static int redirect_to_directory(struct reply* r,
 
 // Queues the answer to a parsed request; whether the connection stays open.
 static int answer(struct reply* r, const struct http_request* req) {
-  if (req->status != 0) {
-    respond_error(r, req, req->status, req->method);
-    return 0;
-  }
+  if (req->status != 0) return respond_error(r, req, req->status, req->method);
   char path[WASP_DOCROOT_PATH_MAX];
   long path_len =
       http_decode_path(req->target, req->target_len, path, sizeof path);
@@ -293,8 +294,8 @@ static int answer(struct reply* r, const struct http_request* req) {
     return redirect_to_directory(r, req);
   }
   if (f == NULL) {
-    respond_error(r, req, path_len < 0 ? (int)-path_len : 404, req->method);
-    return 0;
+    return respond_error(r, req, path_len < 0 ? (int)-path_len : 404,
+                         req->method);
   }
   struct http_response resp = {
       .status = 200,

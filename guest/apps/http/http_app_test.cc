@@ -147,22 +147,43 @@ TEST_P(HttpAppTest, HeadHasLengthButNoBody) {
   EXPECT_EQ(c().sent, "");
 }
 
-TEST_P(HttpAppTest, NotFoundCloses) {
+// A well-formed request that fails keeps its connection, as nginx does: the
+// next pipelined request is answered.
+TEST_P(HttpAppTest, NotFoundKeepsTheConnection) {
   Start(true);
-  c().Bytes("GET /nope HTTP/1.1\r\nHost: t\r\n\r\n");
+  c().Bytes(
+      "GET /nope HTTP/1.1\r\nHost: t\r\n\r\n"
+      "GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n");
   Response r = TakeResponse(c().sent);
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.body, "404 Not Found\n");
-  EXPECT_EQ(r.headers["connection"], "close");
-  EXPECT_TRUE(c().closed);
+  EXPECT_EQ(r.headers["connection"], "keep-alive");
+  EXPECT_EQ(TakeResponse(c().sent).status, 200);
+  EXPECT_FALSE(c().closed);
 }
 
 TEST_P(HttpAppTest, OtherMethodsAre405WithAllow) {
   Start(true);
-  c().Bytes("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n");
+  c().Bytes(
+      "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello"
+      "GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n");
   Response r = TakeResponse(c().sent);
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(r.headers["allow"], "GET, HEAD");
+  EXPECT_EQ(TakeResponse(c().sent).status, 200) << "the body was skipped";
+  EXPECT_FALSE(c().closed);
+}
+
+// What cannot be framed closes: the bytes after it mean nothing.
+TEST_P(HttpAppTest, BrokenFramingCloses) {
+  Start(true);
+  c().Bytes(
+      "GET / HTTP/1.1\r\nHost: t\r\nContent-Length: x\r\n\r\n"
+      "GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n");
+  Response r = TakeResponse(c().sent);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.headers["connection"], "close");
+  EXPECT_EQ(c().sent, "");
   EXPECT_TRUE(c().closed);
 }
 

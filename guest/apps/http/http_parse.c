@@ -210,8 +210,11 @@ static int parse_request(const char* head, size_t len,
   for (size_t i = 0; i < n; ++i) {
     if ((unsigned char)line[i] < ' ' || line[i] == 0x7f) return 400;
   }
-  int status = parse_request_line(line, n, req);
-  if (status != 0) return status;
+  // An unknown method is answered after the headers: its body is framed, and
+  // the connection may stay open.
+  const int line_status = parse_request_line(line, n, req);
+  if (line_status != 0 && line_status != 405) return line_status;
+  int status;
   struct header_state h = {0};
   while (next_line(head, len, &pos, &line, &n) && n > 0) {
     status = parse_header(line, n, &h, req);
@@ -222,13 +225,29 @@ static int parse_request(const char* head, size_t len,
   if (h.transfer_encoding) return 501;
   req->keep_alive =
       req->minor_version == 1 ? !h.close : h.keep_alive && !h.close;
-  return 0;
+  return line_status;
 }
 
 void http_parse_head(const char* head, size_t len, struct http_request* req) {
   *req = (struct http_request){0};
   req->status = parse_request(head, len, req);
-  if (req->status != 0) req->keep_alive = 0;
+  if (http_status_closes(req->status)) req->keep_alive = 0;
+}
+
+int http_status_closes(int status) {
+  switch (status) {
+    case 400:
+    case 408:
+    case 413:
+    case 414:
+    case 431:
+    case 500:
+    case 501:
+    case 505:
+      return 1;
+    default:
+      return 0;
+  }
 }
 
 // Paths.

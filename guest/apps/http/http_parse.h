@@ -62,6 +62,12 @@ struct http_request {
   struct http_field user_agent;
 };
 
+// Whether an error answer must close the connection, as nginx decides: what
+// follows cannot be framed (400, 413, 414, 431, 501, 505), the client timed
+// out (408), or the server failed (500). Other errors (404, 405, 416, ...)
+// keep a keep-alive connection open.
+int http_status_closes(int status);
+
 // Parses a complete head (http_head_length bytes). Errors: 400 malformed
 // line or header (or a missing or repeated Host in HTTP/1.1), 405 a method
 // other than GET and HEAD, 501 a Transfer-Encoding, 505 a version other
