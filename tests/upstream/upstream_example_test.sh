@@ -15,7 +15,8 @@ cd "${work}"
 nasm -fbin virtine.asm -o virtine.bin
 # The install prefix stands in for /usr/local, which g++ searches by itself.
 for example in host cached_host; do
-  g++ -isystem include "${example}.cpp" -Llib -lwasp -o "${example}"
+  g++ ${WASP_SANITIZE:+-fsanitize="${WASP_SANITIZE}"} -isystem include \
+    "${example}.cpp" -Llib -lwasp -o "${example}"
   output="$(timeout 60 "./${example}" 2>&1)" || {
     echo "${example} exited with status $?: ${output}" >&2
     exit 1
