@@ -63,21 +63,6 @@ absl::Status Vcpu::SetSregs(const kvm_sregs& sregs) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<kvm_fpu> Vcpu::GetFpu() const {
-  kvm_fpu fpu;
-  if (::ioctl(fd_.get(), KVM_GET_FPU, &fpu) < 0) {
-    return ErrnoError("KVM_GET_FPU", errno);
-  }
-  return fpu;
-}
-
-absl::Status Vcpu::SetFpu(const kvm_fpu& fpu) {
-  if (::ioctl(fd_.get(), KVM_SET_FPU, &fpu) < 0) {
-    return ErrnoError("KVM_SET_FPU", errno);
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<XsaveArea> Vcpu::GetXsave() const {
   XsaveArea xsave;
   if (::ioctl(fd_.get(), kKvmGetXsave, xsave.data()) < 0) {

@@ -54,8 +54,6 @@ class Vcpu final {
   }
   absl::StatusOr<kvm_sregs> GetSregs() const;
   absl::Status SetSregs(const kvm_sregs& sregs);
-  absl::StatusOr<kvm_fpu> GetFpu() const;
-  absl::Status SetFpu(const kvm_fpu& fpu);
   absl::StatusOr<XsaveArea> GetXsave() const;
   absl::Status SetXsave(const XsaveArea& xsave);
   // Drops any pending exception or interrupt (after a fault, before reuse).

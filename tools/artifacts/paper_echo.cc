@@ -27,6 +27,7 @@
 #include "absl/strings/str_format.h"
 #include "tools/artifacts/boot_guests.h"
 #include "tools/artifacts/echo_guests.h"
+#include "tools/common/order_stats.h"
 
 ABSL_FLAG(int, runs, 100, "connections measured per variant");
 ABSL_FLAG(int, warmup, 5, "connections served first, not measured");
@@ -85,17 +86,6 @@ struct VariantResult {
   EchoVariant variant;
   std::vector<Series> series;
 };
-
-double Percentile(std::vector<uint64_t> values, double fraction) {
-  if (values.empty()) return 0;
-  size_t rank = static_cast<size_t>(fraction * (values.size() - 1) + 0.5);
-  std::nth_element(values.begin(), values.begin() + rank, values.end());
-  return static_cast<double>(values[rank]);
-}
-
-double Median(const std::vector<uint64_t>& values) {
-  return Percentile(values, 0.5);
-}
 
 uint64_t TscOf(const EchoRun& run, int id) {
   for (const Milestone& m : run.milestones) {

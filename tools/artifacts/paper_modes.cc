@@ -26,6 +26,7 @@
 #include "tests/guests/boot/boot_long_image.h"
 #include "tests/guests/exit_code_image.h"
 #include "tools/artifacts/boot_guests.h"
+#include "tools/common/order_stats.h"
 
 namespace wasp::artifacts {
 namespace {
@@ -55,17 +56,6 @@ Samples& Measured() {
 }
 
 double Micros(double cycles) { return cycles / g_tsc_mhz; }
-
-double Median(std::vector<uint64_t> values) {
-  if (values.empty()) return 0;
-  size_t middle = values.size() / 2;
-  std::nth_element(values.begin(), values.begin() + middle, values.end());
-  double upper = static_cast<double>(values[middle]);
-  if (values.size() % 2 == 1) return upper;
-  double lower = static_cast<double>(
-      *std::max_element(values.begin(), values.begin() + middle));
-  return (lower + upper) / 2;
-}
 
 void Fail(benchmark::State& state, const absl::Status& status) {
   state.SkipWithError(status.ToString().c_str());
