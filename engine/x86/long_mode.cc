@@ -134,16 +134,16 @@ void WritePageTables(GuestMemory& memory, CodeRange code) {
   }
 }
 
-// The type the task register holds. Intel's VM entry demands a busy TSS (11)
-// in long mode; AMD ignores the type, and QEMU's emulated SVM (how the tests
-// run where the host has no KVM) honours the I/O bitmap of an available one
-// (9) only, so every `out` would raise #GP there.
+// The type the task register holds: busy (11), as VMX entry demands in long
+// mode, except on SVM hosts. SVM ignores the type, and QEMU's emulated SVM
+// (how the tests run where the host has no KVM) honours the I/O bitmap of an
+// available TSS (9) only, so every `out` would raise #GP there.
 uint8_t TaskRegisterType() {
   static const uint8_t type = [] {
     unsigned eax, ebx, ecx, edx;
-    bool intel = __get_cpuid(0, &eax, &ebx, &ecx, &edx) && ebx == 0x756E6547 &&
-                 edx == 0x49656E69 && ecx == 0x6C65746E;
-    return intel ? 11 : 9;  // "GenuineIntel"
+    bool svm =
+        __get_cpuid(0x80000001, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 2));
+    return svm ? 9 : 11;
   }();
   return type;
 }
