@@ -191,7 +191,7 @@ void Worker::Accept(UniqueFd socket) {
   ++metrics_.connections_open;
   if (handlers_) {
     SetState(c, State::kReading);
-    return ArmPoll(index);
+    return ArmPoll(index, kTagReadable);
   }
   OpenSession(index);
 }

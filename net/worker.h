@@ -70,6 +70,8 @@ struct ServingPool {
 
 using PoolFactory = std::function<absl::StatusOr<ServingPool>()>;
 
+enum Tag : uint64_t;  // a completion's kind (worker_connection.h)
+
 class Worker final {
  public:
   // Starts the thread; returns once its pool is ready (or failed to be).
@@ -114,7 +116,9 @@ class Worker final {
   bool Idle() const { return metrics_.connections_open.load() == 0; }
 
   // Request-scoped connections (worker_requests.cc).
-  void ArmPoll(size_t index);
+  // Waits for the client's next bytes (or the deadline); `tag` names who
+  // handles them: kTagReadable (requests) or kTagSessionReadable (sessions).
+  void ArmPoll(size_t index, Tag tag);
   void OnReadable(size_t index, int result);
   void ReadInput(size_t index);
   void Dispatch(size_t index);
@@ -130,7 +134,6 @@ class Worker final {
 
   // Sessions (worker_sessions.cc).
   void OpenSession(size_t index);
-  void ArmSessionPoll(size_t index);
   void OnSessionReadable(size_t index, int result);
   void WantSession(size_t index);
   void Bind(size_t index);

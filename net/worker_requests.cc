@@ -40,12 +40,12 @@ void Advance(std::vector<iovec>& segments, size_t bytes) {
 
 }  // namespace
 
-void Worker::ArmPoll(size_t index) {
+void Worker::ArmPoll(size_t index, Tag tag) {
   Connection& c = *connections_[index];
   SetState(c, State::kReading);
   io_uring_sqe* sqe = ring_->Sqe();
   io_uring_prep_poll_add(sqe, c.socket.get(), POLLIN);
-  io_uring_sqe_set_data64(sqe, Pack(kTagReadable, index, c.generation));
+  io_uring_sqe_set_data64(sqe, Pack(tag, index, c.generation));
   LinkTimeout(index, sqe, c.deadline - absl::Now());
 }
 
@@ -71,7 +71,7 @@ void Worker::ReadInput(size_t index) {
   ssize_t n = ::recv(c.socket.get(), scratch_.data(), room, MSG_DONTWAIT);
   if (n < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-      return ArmPoll(index);
+      return ArmPoll(index, kTagReadable);
     }
     return Close(index);
   }
@@ -84,7 +84,7 @@ void Worker::ReadInput(size_t index) {
   c.input.Add(absl::MakeConstSpan(scratch_.data(), static_cast<size_t>(n)));
   if (c.input.Due(scratch_.size())) return Dispatch(index);
   if (c.input.Stuck(scratch_.size())) return Close(index);
-  ArmPoll(index);
+  ArmPoll(index, kTagReadable);
 }
 
 // The connection's input is due: a handler answers it now, or it waits in
@@ -238,7 +238,7 @@ void Worker::AfterOutput(size_t index) {
   }
   if (c.input.Stuck(scratch_.size())) return Close(index);
   if (c.input.Due(scratch_.size())) return Dispatch(index);
-  ArmPoll(index);
+  ArmPoll(index, kTagReadable);
 }
 
 void Worker::ReleaseHandler(RequestHandler* handler) {

@@ -32,16 +32,7 @@ int64_t RecvResult(int result) {
 // until then it is a socket with a poll armed, as a request-scoped one is.
 void Worker::OpenSession(size_t index) {
   connections_[index]->slot = std::make_unique<SessionSlot>();
-  ArmSessionPoll(index);
-}
-
-void Worker::ArmSessionPoll(size_t index) {
-  Connection& c = *connections_[index];
-  SetState(c, State::kReading);
-  io_uring_sqe* sqe = ring_->Sqe();
-  io_uring_prep_poll_add(sqe, c.socket.get(), POLLIN);
-  io_uring_sqe_set_data64(sqe, Pack(kTagSessionReadable, index, c.generation));
-  LinkTimeout(index, sqe, c.deadline - absl::Now());
+  ArmPoll(index, kTagSessionReadable);
 }
 
 // The client sent something (or its deadline passed): a session that has
@@ -151,7 +142,7 @@ void Worker::Hibernate(size_t index) {
   slot.parked_bytes = slot.session->parked_bytes();
   metrics_.hibernated_bytes += static_cast<int64_t>(slot.parked_bytes);
   metrics_.pool_in_use = static_cast<int64_t>(sessions_->in_use());
-  ArmSessionPoll(index);
+  ArmPoll(index, kTagSessionReadable);
 }
 
 void Worker::Continue(size_t index, absl::StatusOr<IoRequest> request) {
