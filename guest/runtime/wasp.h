@@ -94,12 +94,14 @@ int strcmp(const char* a, const char* b);
 int strncmp(const char* a, const char* b, size_t n);
 char* strchr(const char* s, int c);
 
-// Formatting, a subset of printf: conversions d i u x X p s c %, length
-// modifiers hh h l ll z j t, flags '-' and '0', a width and (for %s) a
-// precision, each a number or '*'. No floating point. wasp_snprintf always
-// NUL-terminates when n > 0 and returns the length the whole output would
-// have; wasp_printf writes to the console and returns the bytes formatted,
-// or a negative -WASP_E* if a write failed.
+// Formatting, printf as in C99 without wide characters and locales:
+// conversions d i u o x X p s c n f F e E g G a A %, length modifiers hh h l
+// ll z j t q L, flags '-' '0' '+' ' ' '#', a width and a precision, each a
+// number or '*'. Floating point is exact and rounds to nearest, ties to
+// even, like glibc; a long double is printed with a double's precision.
+// wasp_snprintf always NUL-terminates when n > 0 and returns the length the
+// whole output would have; wasp_printf writes to the console and returns
+// the bytes formatted, or a negative -WASP_E* if a write failed.
 int wasp_snprintf(char* buf, size_t n, const char* fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int wasp_vsnprintf(char* buf, size_t n, const char* fmt, va_list ap)

@@ -1,0 +1,2 @@
+#include <virtine.h>
+virtine int f(char *s) { return s[0]; }

@@ -1,0 +1,2 @@
+#include <virtine.h>
+virtine_in(n, 4) virtine int f(int n) { return n; }

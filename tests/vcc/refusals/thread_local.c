@@ -1,0 +1,3 @@
+#include <virtine.h>
+_Thread_local int counter;
+virtine int f(int x) { return counter += x; }

@@ -1,0 +1,2 @@
+#include <virtine.h>
+virtine int f(int n, ...) { return n; }

@@ -1,0 +1,2 @@
+#include <virtine.h>
+virtine int f(void *p) { return p != 0; }
