@@ -1,8 +1,9 @@
-"""vcc_binary: a C program whose `virtine` functions run in virtines.
+"""vcc_binary and vcc_library: C whose `virtine` functions run in virtines.
 
-    load("//bazel:vcc.bzl", "vcc_binary")
+    load("//bazel:vcc.bzl", "vcc_binary", "vcc_library")
 
     vcc_binary(name = "smoketest", srcs = ["smoketest.c"])
+    vcc_library(name = "functions", srcs = ["functions.c"], hdrs = [...])
 
 Each .c source is compiled by clang-14 with vcc's pass plugin (as the
 installed `vcc` driver does); the objects link with the vcc runtime.
@@ -52,5 +53,16 @@ def vcc_binary(name, srcs, hdrs = [], copts = [], deps = [], **kwargs):
         srcs = objects,
         deps = deps + [_RUNTIME],
         linkopts = ["-lm"],
+        **kwargs
+    )
+
+def vcc_library(name, srcs, hdrs = [], copts = [], deps = [], **kwargs):
+    testonly = kwargs.get("testonly", False)
+    objects = vcc_objects(name, srcs, hdrs, copts, testonly = testonly)
+    native.cc_library(
+        name = name,
+        srcs = objects,
+        hdrs = hdrs,
+        deps = deps + [_RUNTIME],
         **kwargs
     )
