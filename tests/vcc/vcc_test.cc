@@ -84,6 +84,12 @@ TEST_F(VccTest, GlobalsStartFromTheirInitialValuesAtEveryCall) {
   EXPECT_EQ(native.output, "bump 101 102 caller 102\nallocate 1 0\n");
 }
 
+TEST_F(VccTest, VirtineMemorySetsTheGuestMemory) {
+  Outcome run = RunAlone("memory");
+  EXPECT_EQ(run.status, 0) << run.output;
+  EXPECT_EQ(run.output, "default 0 large 1\n");
+}
+
 TEST_F(VccTest, AFaultingVirtineAbortsNamingTheFunction) {
   Outcome run = RunAlone("faults", "", "crash");
   ASSERT_TRUE(WIFEXITED(run.status)) << run.output;
