@@ -22,6 +22,7 @@
 #include "absl/strings/str_split.h"
 #include "engine/status_macros.h"
 #include "engine/unique_fd.h"
+#include "net/sandbox.h"
 #include "tools/common/byte_size.h"
 #include "tools/common/fd_limit.h"
 #include "tools/common/flag_names.h"
@@ -78,6 +79,10 @@ ABSL_FLAG(std::string, access_log, "off",
           "where the access log goes (combined format, one line per "
           "request answered by a request-scoped app): a file path (appended "
           "to), `stderr` or `off`");
+ABSL_FLAG(bool, sandbox, true,
+          "once serving, confine the process: no new privileges, no "
+          "capabilities, a seccomp filter allowing only what serving needs "
+          "(docs/server.md)");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(5),
           "on SIGINT/SIGTERM, how long connections in progress may finish");
 
@@ -288,6 +293,17 @@ int Main(int argc, char** argv) {
       absl::FPrintF(stderr, "wasp-server: --ready_file: %s\n",
                     written.message());
       return 1;
+    }
+  }
+  if (absl::GetFlag(FLAGS_sandbox)) {
+    if (absl::Status confined = ConfineServingProcess(); !confined.ok()) {
+      absl::FPrintF(stderr, "wasp-server: --sandbox: %s\n", confined.message());
+      return 1;
+    }
+    if (!SeccompInThisBuild()) {
+      absl::FPrintF(stderr,
+                    "wasp-server: --sandbox: no seccomp filter in a "
+                    "sanitizer build\n");
     }
   }
   int signal_number = 0;

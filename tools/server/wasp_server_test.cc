@@ -97,6 +97,37 @@ TEST_P(WaspServerTest, ServesTheSamplePageWithKeepAlive) {
   }
 }
 
+// The line of /proc/PID/status that starts with `key`.
+std::string ProcStatus(pid_t pid, const std::string& key) {
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  for (std::string line; std::getline(status, line);) {
+    if (absl::StartsWith(line, key)) return line;
+  }
+  return "";
+}
+
+TEST_P(WaspServerTest, IsConfinedOnceServing) {
+  TcpClient client = Connect();
+  ASSERT_TRUE(client.Send(Get("/hello.txt")).ok());
+  EXPECT_TRUE(absl::StartsWith(Response(client), "HTTP/1.1 200 OK"));
+  pid_t pid = server_->pid();
+  EXPECT_EQ(ProcStatus(pid, "NoNewPrivs:"), "NoNewPrivs:\t1");
+  EXPECT_EQ(ProcStatus(pid, "CapEff:"), "CapEff:\t0000000000000000");
+  EXPECT_EQ(ProcStatus(pid, "CapBnd:"), "CapBnd:\t0000000000000000");
+  // Sanitizer builds keep no seccomp filter (their runtime needs ptrace).
+  if (getenv("WASP_SANITIZE") == nullptr) {
+    EXPECT_EQ(ProcStatus(pid, "Seccomp:"), "Seccomp:\t2");
+  }
+}
+
+TEST(WaspServerSandboxTest, SandboxFalseLeavesTheProcessAlone) {
+  ServerProcess server(
+      {"--port=0", "--workers=1", "--isolation=none", "--sandbox=false"});
+  ASSERT_NE(server.port(), 0) << server.Log();
+  EXPECT_EQ(ProcStatus(server.pid(), "Seccomp:"), "Seccomp:\t0");
+  EXPECT_EQ(ProcStatus(server.pid(), "NoNewPrivs:"), "NoNewPrivs:\t0");
+}
+
 TEST_P(WaspServerTest, AnswersPipelinedRequestsInOrder) {
   TcpClient client = Connect();
   ASSERT_TRUE(

@@ -1,0 +1,30 @@
+// Confinement of the serving process, once it is set up: if guest code ever
+// escaped KVM, or a request compromised a worker, it would find a process
+// that can only do what serving needs. Three layers, as systemd's and
+// Firecracker's jailers do:
+//   - no new privileges (PR_SET_NO_NEW_PRIVS): nothing it executes gains any;
+//   - no capabilities: effective, permitted, inheritable and bounding sets
+//     are emptied (root keeps its uid, not its powers);
+//   - a seccomp filter on every thread: the system calls of serving are
+//     allowed (files only opened read-only); calls an attacker needs to
+//     escalate or reach out (execve, ptrace, socket, connect, mount, bpf,
+//     module loading, namespaces, ...) kill the process; anything else
+//     fails with EPERM.
+#ifndef WASP_NET_SANDBOX_H_
+#define WASP_NET_SANDBOX_H_
+
+#include "absl/status/status.h"
+
+namespace wasp {
+
+// Applies all three layers to the calling process and all its threads.
+// Irreversible. Fails (changing nothing it can avoid) if the kernel refuses.
+absl::Status ConfineServingProcess();
+
+// False in sanitizer builds, which keep only the first two layers: the
+// sanitizers' runtime uses ptrace and more at exit.
+bool SeccompInThisBuild();
+
+}  // namespace wasp
+
+#endif  // WASP_NET_SANDBOX_H_
