@@ -6,17 +6,18 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 
 namespace wasp {
 namespace {
 
-constexpr absl::Duration kTick = absl::Milliseconds(1);
+constexpr std::chrono::milliseconds kTick(1);
 // After this many ticks with nothing armed the watchdog sleeps until woken.
 constexpr int kIdleTicksBeforeSleep = 200;
 
@@ -41,14 +42,14 @@ class Watchdog {
   }
 
   void Register(RunBudget* budget) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard lock(mu_);
     budgets_.push_back(budget);
     if (!thread_.joinable()) thread_ = std::thread([this] { Loop(); });
   }
 
   // After this returns the watchdog never touches `budget` again.
   void Unregister(RunBudget* budget) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard lock(mu_);
     budgets_.erase(std::remove(budgets_.begin(), budgets_.end(), budget),
                    budgets_.end());
   }
@@ -57,15 +58,17 @@ class Watchdog {
   // watchdog sees the deadline or the armer sees it asleep).
   void WakeIfSleeping() {
     if (!sleeping_.load(std::memory_order_seq_cst)) return;
-    absl::MutexLock lock(&mu_);
+    std::lock_guard lock(mu_);
     sleeping_.store(false, std::memory_order_seq_cst);
+    wake_.notify_one();
   }
 
   ~Watchdog() {
     {
-      absl::MutexLock lock(&mu_);
+      std::lock_guard lock(mu_);
       stop_ = true;
       sleeping_.store(false);
+      wake_.notify_one();
     }
     if (thread_.joinable()) thread_.join();
   }
@@ -86,11 +89,9 @@ class Watchdog {
 
   void Loop() {
     int idle_ticks = 0;
-    absl::MutexLock lock(&mu_);
+    std::unique_lock lock(mu_);
     while (!stop_) {
-      mu_.AwaitWithTimeout(absl::Condition(
-                               +[](bool* stop) { return *stop; }, &stop_),
-                           kTick);
+      wake_.wait_for(lock, kTick, [this] { return stop_; });
       if (Scan()) {
         idle_ticks = 0;
         continue;
@@ -101,12 +102,15 @@ class Watchdog {
         sleeping_.store(false, std::memory_order_seq_cst);
         continue;
       }
-      mu_.Await(absl::Condition(this, &Watchdog::Awake));
+      wake_.wait(lock, [this] { return Awake(); });
       idle_ticks = 0;
     }
   }
 
-  absl::Mutex mu_;
+  // std::mutex, not absl::Mutex: ThreadSanitizer sees its synchronisation
+  // (Debian's Abseil is not instrumented).
+  std::mutex mu_;
+  std::condition_variable wake_;
   std::vector<RunBudget*> budgets_ ABSL_GUARDED_BY(mu_);
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::atomic<bool> sleeping_{false};

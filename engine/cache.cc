@@ -1,26 +1,29 @@
 #include "engine/cache.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 
 #include "absl/strings/str_format.h"
 #include "engine/status_macros.h"
 
 namespace wasp {
 
-class ABSL_SCOPED_LOCKABLE Cache::MaybeLock {
+class Cache::MaybeLock {
  public:
-  explicit MaybeLock(const Cache* cache)
-      ABSL_EXCLUSIVE_LOCK_FUNCTION(cache->mu_)
-      : mu_(cache->options_.shared ? &cache->mu_ : nullptr) {
-    if (mu_ != nullptr) mu_->Lock();
+  explicit MaybeLock(const Cache* cache) {
+    if (cache->options_.shared) lock_ = std::unique_lock(cache->mu_);
   }
-  ~MaybeLock() ABSL_UNLOCK_FUNCTION() {
-    if (mu_ != nullptr) mu_->Unlock();
+  // Waits up to `timeout` until `ready`; an unshared cache never waits.
+  template <typename Predicate>
+  bool WaitFor(std::condition_variable& cv, absl::Duration timeout,
+               Predicate ready) {
+    if (!lock_.owns_lock()) return false;
+    return cv.wait_for(lock_, absl::ToChronoNanoseconds(timeout), ready);
   }
-  absl::Mutex* mutex() const { return mu_; }
 
  private:
-  absl::Mutex* const mu_;
+  std::unique_lock<std::mutex> lock_;
 };
 
 Cache::Cache(uint64_t memory_bytes)
@@ -109,13 +112,11 @@ absl::StatusOr<Virtine*> Cache::acquire() {
   MaybeLock lock(this);
   absl::StatusOr<Virtine*> virtine = TakeIdle();
   if (absl::IsResourceExhausted(virtine.status()) &&
-      options_.wait > absl::ZeroDuration() && lock.mutex() != nullptr) {
-    auto has_idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return !idle_.empty();
-    };
-    if (mu_.AwaitWithTimeout(absl::Condition(&has_idle), options_.wait)) {
-      virtine = TakeIdle();
-    }
+      options_.wait > absl::ZeroDuration() &&
+      lock.WaitFor(
+          idle_added_, options_.wait,
+          [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return !idle_.empty(); })) {
+    virtine = TakeIdle();
   }
   if (virtine.ok()) {
     ++stats_.acquired;
@@ -145,6 +146,7 @@ absl::Status Cache::put(Virtine* virtine) {
     return status;
   }
   idle_.push_back(virtine);
+  idle_added_.notify_one();
   return absl::OkStatus();
 }
 

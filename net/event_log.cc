@@ -1,8 +1,8 @@
 #include "net/event_log.h"
 
 #include <cstdio>
+#include <mutex>
 
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 
 namespace wasp {
@@ -13,10 +13,10 @@ constexpr int kLinesPerSecond = 10;
 }  // namespace
 
 void LogEvent(std::string_view line) {
-  static absl::Mutex mu;
+  static std::mutex mu;  // seen by ThreadSanitizer, unlike absl::Mutex
   static absl::Time window;
   static int lines = 0, dropped = 0;
-  absl::MutexLock lock(&mu);
+  std::lock_guard lock(mu);
   absl::Time now = absl::Now();
   if (now - window >= absl::Seconds(1)) {
     if (dropped > 0) {

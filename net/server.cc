@@ -16,15 +16,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   ASSIGN_OR_RETURN(UniqueFd listener,
                    ListenTcp(options.listen, options.port, options.reuseport));
   ASSIGN_OR_RETURN(server->port_, BoundPort(listener.get()));
+  UniqueFd admin;
   if (options.admin_port >= 0) {
-    ASSIGN_OR_RETURN(UniqueFd admin,
-                     ListenTcp(options.listen, options.admin_port));
+    ASSIGN_OR_RETURN(admin, ListenTcp(options.listen, options.admin_port));
     ASSIGN_OR_RETURN(server->admin_port_, BoundPort(admin.get()));
-    Server* self = server.get();
-    ASSIGN_OR_RETURN(server->admin_,
-                     AdminServer::Start(
-                         std::move(admin), [self] { return self->Metrics(); },
-                         [self] { return self->serving_.load(); }));
   }
   bool single = options.cpus.size() == 1;
   std::vector<Worker*> workers;
@@ -41,6 +36,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
                      Worker::Start(worker, pools(static_cast<int>(i))));
     workers.push_back(started.get());
     server->workers_.push_back(std::move(started));
+  }
+  // After the workers: the admin thread reads workers_ from then on.
+  if (admin.valid()) {
+    Server* self = server.get();
+    ASSIGN_OR_RETURN(server->admin_,
+                     AdminServer::Start(
+                         std::move(admin), [self] { return self->Metrics(); },
+                         [self] { return self->serving_.load(); }));
   }
   if (single) {
     server->listener_ = std::move(listener);

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <latch>
+#include <mutex>
 
 #include "absl/strings/str_format.h"
 #include "engine/status_macros.h"
@@ -48,10 +50,10 @@ absl::StatusOr<std::unique_ptr<Worker>> Worker::Start(WorkerOptions options,
   worker->wake_.reset(::eventfd(0, EFD_CLOEXEC));
   if (!worker->wake_.valid()) return ErrnoError("eventfd", errno);
   absl::Status ready;
-  absl::Notification started;
+  std::latch started(1);
   worker->thread_ = std::thread(&Worker::Run, worker.get(),
                                 std::move(make_pool), &ready, &started);
-  started.WaitForNotification();
+  started.wait();
   if (!ready.ok()) {
     worker->thread_.join();
     return ready;
@@ -69,7 +71,7 @@ Worker::~Worker() {
 }
 
 void Worker::Run(PoolFactory make_pool, absl::Status* ready,
-                 absl::Notification* started) {
+                 std::latch* started) {
   if (options_.cpu >= 0) PinToCpu(options_.cpu);
   // The pool is made here so that its memory and vCPUs belong to this core.
   absl::StatusOr<ServingPool> pool = make_pool();
@@ -81,7 +83,7 @@ void Worker::Run(PoolFactory make_pool, absl::Status* ready,
         "a worker's pool must have either request handlers or sessions");
   }
   if (!ready->ok()) {
-    started->Notify();
+    started->count_down();
     return;
   }
   handlers_ = std::move(pool->handlers);
@@ -92,7 +94,7 @@ void Worker::Run(PoolFactory make_pool, absl::Status* ready,
   metrics_.pool_capacity = static_cast<int64_t>(
       handlers_ ? handlers_->capacity() : sessions_->capacity());
   metrics_.max_connections = static_cast<int64_t>(options_.max_connections);
-  started->Notify();
+  started->count_down();
   Loop();
   // Sessions go back before the pool (and its virtines) are destroyed.
   for (auto& c : connections_) {
@@ -133,7 +135,7 @@ void Worker::Loop() {
 
 void Worker::Enqueue(UniqueFd socket) {
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard lock(mu_);
     inbox_.push_back(std::move(socket));
   }
   uint64_t one = 1;
@@ -142,7 +144,7 @@ void Worker::Enqueue(UniqueFd socket) {
 
 void Worker::Drain(absl::Time deadline) {
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard lock(mu_);
     drain_deadline_ = deadline;
   }
   uint64_t one = 1;
@@ -157,7 +159,7 @@ void Worker::TakeInbox() {
   std::deque<UniqueFd> inbox;
   std::optional<absl::Time> drain;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard lock(mu_);
     inbox.swap(inbox_);
     drain = drain_deadline_;
   }

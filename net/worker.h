@@ -17,7 +17,9 @@
 #include <atomic>
 #include <deque>
 #include <functional>
+#include <latch>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -25,8 +27,6 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "engine/unique_fd.h"
 #include "net/accept.h"
@@ -101,8 +101,7 @@ class Worker final {
   enum class State : uint8_t;
   explicit Worker(WorkerOptions options);
 
-  void Run(PoolFactory make_pool, absl::Status* ready,
-           absl::Notification* started);
+  void Run(PoolFactory make_pool, absl::Status* ready, std::latch* started);
   void Loop();
   void Handle(const io_uring_cqe& cqe);
   void TakeInbox();
@@ -154,8 +153,9 @@ class Worker final {
   WorkerMetrics metrics_;
   std::thread thread_;
 
-  // The inbox is the only state shared with other threads.
-  absl::Mutex mu_;
+  // The inbox is the only state shared with other threads. std::mutex, not
+  // absl::Mutex: ThreadSanitizer sees its synchronisation.
+  std::mutex mu_;
   std::deque<UniqueFd> inbox_ ABSL_GUARDED_BY(mu_);
   std::optional<absl::Time> drain_deadline_ ABSL_GUARDED_BY(mu_);
   UniqueFd wake_;  // eventfd: the inbox has news

@@ -1,12 +1,12 @@
 #include "net/native/native_app.h"
 
+#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
-#include "absl/synchronization/mutex.h"
 #include "engine/status_macros.h"
 #include "guest/abi/hypercall.h"
 #include "net/native/coroutine.h"
@@ -85,7 +85,8 @@ struct Initialized {
   std::shared_ptr<const std::vector<uint8_t>> config;
 };
 
-absl::Mutex registry_mu(absl::kConstInit);
+// std::mutex, not absl::Mutex: ThreadSanitizer sees its synchronisation.
+constinit std::mutex registry_mu;
 
 // Apps initialised in this process, by their init function. Never freed.
 absl::flat_hash_map<int (*)(), Initialized>& Registry()
@@ -105,7 +106,7 @@ bool SameConfig(const std::shared_ptr<const std::vector<uint8_t>>& a,
 
 absl::Status InitializeApp(const NativeApp& app,
                            std::shared_ptr<const std::vector<uint8_t>> config) {
-  absl::MutexLock lock(&registry_mu);
+  std::lock_guard lock(registry_mu);
   auto& registry = Registry();
   if (auto it = registry.find(app.init); it != registry.end()) {
     if (SameConfig(it->second.config, config)) return absl::OkStatus();
