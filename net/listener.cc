@@ -114,7 +114,8 @@ Worker* Acceptor::LeastLoaded() const {
 }
 
 void Acceptor::Loop() {
-  absl::StatusOr<std::unique_ptr<Uring>> ring = Uring::Create(256);
+  absl::StatusOr<std::unique_ptr<Uring>> ring =
+      Uring::Create(256, {IORING_OP_ACCEPT, IORING_OP_TIMEOUT});
   if (!ring.ok()) {
     LogEvent(absl::StrCat("acceptor: ", ring.status().ToString()));
     return;

@@ -75,7 +75,12 @@ void Worker::Run(PoolFactory make_pool, absl::Status* ready,
   if (options_.cpu >= 0) PinToCpu(options_.cpu);
   // The pool is made here so that its memory and vCPUs belong to this core.
   absl::StatusOr<ServingPool> pool = make_pool();
-  absl::StatusOr<std::unique_ptr<Uring>> ring = Uring::Create(kRingEntries);
+  // What the worker submits; TIMEOUT for liburing's wait on kernels
+  // without IORING_FEAT_EXT_ARG.
+  absl::StatusOr<std::unique_ptr<Uring>> ring = Uring::Create(
+      kRingEntries,
+      {IORING_OP_READ, IORING_OP_ACCEPT, IORING_OP_POLL_ADD, IORING_OP_RECV,
+       IORING_OP_SEND, IORING_OP_LINK_TIMEOUT, IORING_OP_TIMEOUT});
   *ready = !pool.ok() ? pool.status() : ring.status();
   if (ready->ok() &&
       (pool->handlers == nullptr) == (pool->sessions == nullptr)) {
