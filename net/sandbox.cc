@@ -1,10 +1,12 @@
 #include "net/sandbox.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/audit.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <pwd.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -14,6 +16,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace wasp {
@@ -248,6 +251,45 @@ absl::Status DropCapabilities() {
 }
 
 }  // namespace
+
+absl::StatusOr<Identity> LookUpIdentity(const std::string& user,
+                                        const std::string& group) {
+  Identity identity;
+  if (const passwd* entry = getpwnam(user.c_str())) {
+    identity = {entry->pw_uid, entry->pw_gid};
+  } else if (!absl::SimpleAtoi(user, &identity.uid) ||
+             !(entry = getpwuid(identity.uid))) {
+    return absl::NotFoundError(absl::StrCat(
+        "--user=", user, ": no such user (see /etc/passwd, or give a uid)"));
+  } else {
+    identity.gid = entry->pw_gid;
+  }
+  if (group.empty()) return identity;
+  if (const struct group* entry = getgrnam(group.c_str())) {
+    identity.gid = entry->gr_gid;
+  } else if (!absl::SimpleAtoi(group, &identity.gid)) {
+    return absl::NotFoundError(absl::StrCat(
+        "--group=", group, ": no such group (see /etc/group, or give a gid)"));
+  }
+  return identity;
+}
+
+absl::Status SwitchIdentity(const Identity& identity) {
+  auto failed = [&](const char* call) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "cannot serve as uid ", identity.uid, " gid ", identity.gid, ": ", call,
+        " failed: ", strerror(errno),
+        "; --user and --group need the server to be started as root"));
+  };
+  if (setgroups(1, &identity.gid) != 0) return failed("setgroups");
+  if (setresgid(identity.gid, identity.gid, identity.gid) != 0) {
+    return failed("setresgid");
+  }
+  if (setresuid(identity.uid, identity.uid, identity.uid) != 0) {
+    return failed("setresuid");
+  }
+  return absl::OkStatus();
+}
 
 bool SeccompInThisBuild() {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)

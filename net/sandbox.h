@@ -13,9 +13,29 @@
 #ifndef WASP_NET_SANDBOX_H_
 #define WASP_NET_SANDBOX_H_
 
+#include <sys/types.h>
+
+#include <string>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 namespace wasp {
+
+// The user and group to serve as (--user, --group), looked up at start-up,
+// before anything is opened.
+struct Identity {
+  uid_t uid;
+  gid_t gid;
+};
+
+// `user` by name or number; `group` likewise, or (empty) the user's group.
+absl::StatusOr<Identity> LookUpIdentity(const std::string& user,
+                                        const std::string& group);
+
+// Becomes `identity` for good (supplementary groups, gid, uid), after
+// /dev/kvm is open and the ports are bound. Needs root (CAP_SETUID/GID).
+absl::Status SwitchIdentity(const Identity& identity);
 
 // Applies all three layers to the calling process and all its threads.
 // Irreversible. Fails (changing nothing it can avoid) if the kernel refuses.

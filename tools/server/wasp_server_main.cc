@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,11 @@ ABSL_FLAG(std::string, access_log, "off",
           "where the access log goes (combined format, one line per "
           "request answered by a request-scoped app): a file path (appended "
           "to), `stderr` or `off`");
+ABSL_FLAG(std::string, user, "",
+          "once serving, switch to this user (name or uid; the server must "
+          "start as root, to open /dev/kvm and bind ports first)");
+ABSL_FLAG(std::string, group, "",
+          "with --user: switch to this group (default: the user's)");
 ABSL_FLAG(bool, sandbox, true,
           "once serving, confine the process: no new privileges, no "
           "capabilities, a seccomp filter allowing only what serving needs "
@@ -236,6 +242,19 @@ int Main(int argc, char** argv) {
       return 2;
     }
   }
+  std::optional<Identity> identity;
+  if (std::string user = absl::GetFlag(FLAGS_user); !user.empty()) {
+    absl::StatusOr<Identity> found =
+        LookUpIdentity(user, absl::GetFlag(FLAGS_group));
+    if (!found.ok()) {
+      absl::FPrintF(stderr, "wasp-server: %s\n", found.status().message());
+      return 2;
+    }
+    identity = *found;
+  } else if (!absl::GetFlag(FLAGS_group).empty()) {
+    absl::FPrintF(stderr, "wasp-server: --group needs --user\n");
+    return 2;
+  }
   absl::StatusOr<int> max_connections =
       FitMaxConnections(absl::GetFlag(FLAGS_max_connections),
                         static_cast<int>(cpus->size()), app->pool);
@@ -292,6 +311,12 @@ int Main(int argc, char** argv) {
         !written.ok()) {
       absl::FPrintF(stderr, "wasp-server: --ready_file: %s\n",
                     written.message());
+      return 1;
+    }
+  }
+  if (identity) {
+    if (absl::Status switched = SwitchIdentity(*identity); !switched.ok()) {
+      absl::FPrintF(stderr, "wasp-server: %s\n", switched.message());
       return 1;
     }
   }

@@ -1,6 +1,7 @@
 // The wasp-server binary as users run it: flags, HTTP over real sockets,
 // the metrics endpoint and SIGTERM, for each isolation.
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -118,6 +119,49 @@ TEST_P(WaspServerTest, IsConfinedOnceServing) {
   if (getenv("WASP_SANITIZE") == nullptr) {
     EXPECT_EQ(ProcStatus(pid, "Seccomp:"), "Seccomp:\t2");
   }
+}
+
+// Whether this process could switch to nobody (uid and gid 65534).
+bool CanBecomeNobody() {
+  pid_t pid = fork();
+  if (pid == 0) {
+    gid_t gid = 65534;
+    _exit(setgroups(1, &gid) == 0 && setresgid(gid, gid, gid) == 0 &&
+                  setresuid(65534, 65534, 65534) == 0
+              ? 0
+              : 1);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// --user drops root once /dev/kvm is open and the port is bound; the
+// virtines still run.
+TEST(WaspServerSandboxTest, ServesAsTheUserGiven) {
+  wasp::testing::ExpectKvm();
+  ServerProcess server({"--port=0", "--workers=1", "--pool=2",
+                        "--isolation=virtine", "--user=nobody"});
+  if (!CanBecomeNobody()) {  // not root, or a user namespace that forbids it
+    EXPECT_EQ(server.Terminate(), 1);
+    EXPECT_NE(server.Log().find("need the server to be started as root"),
+              std::string::npos)
+        << server.Log();
+    return;
+  }
+  ASSERT_NE(server.port(), 0) << server.Log();
+  auto client = TcpClient::Connect(server.port());
+  ASSERT_TRUE(client.ok());
+  ASSERT_TRUE(client->Send(Get("/hello.txt", "Connection: close\r\n")).ok());
+  EXPECT_TRUE(
+      absl::StartsWith(client->ReceiveAll().value_or(""), "HTTP/1.1 200 OK"));
+  EXPECT_EQ(ProcStatus(server.pid(), "Uid:"),
+            "Uid:\t65534\t65534\t65534\t65534");
+  ServerProcess unknown({"--port=0", "--user=no-such-user-here"});
+  EXPECT_EQ(unknown.Terminate(), 2);
+  EXPECT_NE(unknown.Log().find("--user=no-such-user-here: no such user"),
+            std::string::npos)
+      << unknown.Log();
 }
 
 TEST(WaspServerSandboxTest, SandboxFalseLeavesTheProcessAlone) {
