@@ -162,6 +162,7 @@ class Virtine final {
   // Whether [address, address + size) lies in memory the guest may write
   // and every reset restores: where a host may put per-call data.
   bool InWritableRegion(uint64_t address, uint64_t size) const;
+  const WritableRegion& writable_region() const { return writable_; }
 
   // The guest's general registers, read and written through kvm_run.
   const kvm_regs& regs() const { return vcpu_->regs(); }

@@ -72,7 +72,58 @@
   9 /* (const void *buf, size_t len): sends all of buf, then ends the \
        connection; the virtine is not resumed (only a bad buffer gets \
        -WASP_EFAULT) */
+
+/*
+ * Host files: what a vcc function marked virtine_whitelist(VIRTINE_ALLOW_*)
+ * may do to the host's files (tools/vcc/host_files.h has the rules). `fd` is
+ * a host descriptor the call was given or opened itself, else -EBADF;
+ * flags, modes and whence are Linux x86-64's; paths are NUL-terminated
+ * within guest memory and shorter than WASP_PATH_MAX. Results are >= 0 or a
+ * negative Linux errno (not only the WASP_E* below).
+ */
+#define WASP_HC_HOST_OPEN 10         /* (path, int flags, int mode) -> fd */
+#define WASP_HC_HOST_READ 11         /* (fd, void *buf, size_t n) -> bytes */
+#define WASP_HC_HOST_WRITE 12        /* (fd, const void *buf, n) -> bytes */
+#define WASP_HC_HOST_CLOSE 13        /* (fd) -> 0 */
+#define WASP_HC_HOST_FSTAT 14        /* (fd, struct wasp_stat *st) -> 0 */
+#define WASP_HC_HOST_LSEEK 15        /* (fd, int64 offset, whence) -> offset */
+#define WASP_HC_HOST_ISATTY 16       /* (fd) -> 1; -ENOTTY: not a terminal */
+#define WASP_HC_HOST_GETTIMEOFDAY 17 /* (struct wasp_timeval *tv) -> 0 */
+#define WASP_HC_HOST_UNLINK 18       /* (path) -> 0 */
+#define WASP_HC_HOST_LINK 19         /* (old path, new path) -> 0 */
+
 #define WASP_HC_MAX 63 /* allowlists are 64-bit masks */
+
+#define WASP_PATH_MAX 4096 /* Linux's PATH_MAX, with the NUL */
+
+/* Linux x86-64's struct stat, which is glibc's on x86-64: guest code built
+ * against glibc's headers reads it as its own struct stat. */
+struct wasp_stat {
+  uint64_t dev;
+  uint64_t ino;
+  uint64_t nlink;
+  uint32_t mode;
+  uint32_t uid;
+  uint32_t gid;
+  uint32_t pad0;
+  uint64_t rdev;
+  int64_t size;
+  int64_t blksize;
+  int64_t blocks;
+  int64_t atime_sec;
+  int64_t atime_nsec;
+  int64_t mtime_sec;
+  int64_t mtime_nsec;
+  int64_t ctime_sec;
+  int64_t ctime_nsec;
+  int64_t reserved[3];
+};
+
+/* struct timeval on x86-64. */
+struct wasp_timeval {
+  int64_t sec;
+  int64_t usec;
+};
 
 /*
  * Calls. A guest that has initialised itself calls WASP_HC_SNAPSHOT with the
@@ -97,20 +148,32 @@ struct wasp_call_area {
 static_assert(sizeof(struct wasp_call_area) == 4096, "one page");
 static_assert(offsetof(struct wasp_call_area, arg) == 8, "ABI");
 static_assert(offsetof(struct wasp_call_area, result) == 2048, "ABI");
+static_assert(sizeof(struct wasp_stat) == 144, "glibc x86-64");
+static_assert(offsetof(struct wasp_stat, mode) == 24, "glibc x86-64");
+static_assert(offsetof(struct wasp_stat, size) == 48, "glibc x86-64");
+static_assert(offsetof(struct wasp_stat, mtime_sec) == 88, "glibc x86-64");
+static_assert(sizeof(struct wasp_timeval) == 16, "x86-64");
 #else
 _Static_assert(sizeof(struct wasp_call_area) == 4096, "one page");
 _Static_assert(offsetof(struct wasp_call_area, arg) == 8, "ABI");
 _Static_assert(offsetof(struct wasp_call_area, result) == 2048, "ABI");
+_Static_assert(sizeof(struct wasp_stat) == 144, "glibc x86-64");
+_Static_assert(offsetof(struct wasp_stat, mode) == 24, "glibc x86-64");
+_Static_assert(offsetof(struct wasp_stat, size) == 48, "glibc x86-64");
+_Static_assert(offsetof(struct wasp_stat, mtime_sec) == 88, "glibc x86-64");
+_Static_assert(sizeof(struct wasp_timeval) == 16, "x86-64");
 #endif
 
 /* Errors returned in RAX as negative values. */
-#define WASP_EPERM 1        /* not in this virtine's allowlist */
-#define WASP_EFAULT 14      /* a buffer leaves guest memory */
-#define WASP_EINVAL 22      /* bad argument */
-#define WASP_EPIPE 32       /* the peer is gone; nothing more can be sent */
-#define WASP_ENOSYS 38      /* no such hypercall */
-#define WASP_ECONNRESET 104 /* the peer reset the connection */
-#define WASP_ETIMEDOUT 110  /* nothing arrived within the idle timeout */
+#define WASP_EPERM 1         /* not in this virtine's allowlist */
+#define WASP_EBADF 9         /* a descriptor the call was not given */
+#define WASP_EFAULT 14       /* a buffer leaves guest memory */
+#define WASP_EINVAL 22       /* bad argument */
+#define WASP_EPIPE 32        /* the peer is gone; nothing more can be sent */
+#define WASP_ENAMETOOLONG 36 /* a path of WASP_PATH_MAX bytes or more */
+#define WASP_ENOSYS 38       /* no such hypercall */
+#define WASP_ECONNRESET 104  /* the peer reset the connection */
+#define WASP_ETIMEDOUT 110   /* nothing arrived within the idle timeout */
 
 /*
  * Connections (apps that keep state between requests; stateless ones use

@@ -15,7 +15,10 @@
 typedef struct _IO_FILE FILE;  // defined in stdio.c
 typedef long ssize_t;
 typedef long off_t;
+typedef long time_t;
 struct stat;
+struct stat64;
+struct timeval;
 
 // errno values, numbered as on Linux.
 #define VCC_EPERM 1
@@ -23,8 +26,13 @@ struct stat;
 #define VCC_EBADF 9
 #define VCC_ENOMEM 12
 #define VCC_EINVAL 22
+#define VCC_ENOTTY 25
 #define VCC_EDOM 33
 #define VCC_ERANGE 34
+
+// <fcntl.h>'s flags that take a mode argument, as on Linux x86-64.
+#define VCC_O_CREAT 0100
+#define VCC_O_TMPFILE 020200000
 
 // <errno.h>, <string.h>'s strerror (errno.c).
 int* __errno_location(void);
@@ -33,7 +41,8 @@ char* strerror(int error);
 int __vcc_fail(int error);
 
 // <stdio.h> (stdio.c). stdout and stderr write to the console, unbuffered;
-// stdin is always at its end; no other stream can be opened yet.
+// stdin is always at its end; no other stream can be opened yet (fopen
+// fails with EPERM; open() and read() reach host files).
 extern FILE* stdin;
 extern FILE* stdout;
 extern FILE* stderr;
@@ -208,13 +217,25 @@ float fminf(float x, float y);
 double fmax(double x, double y);
 float fmaxf(float x, float y);
 
-// <unistd.h>, <fcntl.h>, <sys/stat.h> (host_syscalls.c): only the console
-// for now; the rest fails with EPERM until the host serves files.
+// <unistd.h>, <fcntl.h>, <sys/stat.h>, <sys/time.h>, <time.h>
+// (host_syscalls.c): the host's files, as the function's virtine_whitelist()
+// allows; write() to 1 and 2 is the console.
 ssize_t write(int fd, const void* buf, size_t n);
 ssize_t read(int fd, void* buf, size_t n);
+ssize_t __read_chk(int fd, void* buf, size_t n, size_t buf_len);
 int open(const char* path, int flags, ...);
+int open64(const char* path, int flags, ...);
+int __open_2(const char* path, int flags);
+int __open64_2(const char* path, int flags);
 int close(int fd);
 int fstat(int fd, struct stat* st);
+int fstat64(int fd, struct stat64* st);
 off_t lseek(int fd, off_t offset, int whence);
+off_t lseek64(int fd, off_t offset, int whence);
+int isatty(int fd);
+int gettimeofday(struct timeval* restrict tv, void* restrict tz);
+time_t time(time_t* out);
+int unlink(const char* path);
+int link(const char* old_path, const char* new_path);
 
 #endif  // WASP_GUEST_VCC_LIBC_H_

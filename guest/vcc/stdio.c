@@ -161,7 +161,7 @@ int fileno(FILE* f) { return f->fd; }
 FILE* fopen(const char* restrict path, const char* restrict mode) {
   (void)path;
   (void)mode;
-  __vcc_fail(VCC_EPERM);  // files come with the host's file hypercalls
+  __vcc_fail(VCC_EPERM);  // no streams on host files yet: use open()
   return NULL;
 }
 

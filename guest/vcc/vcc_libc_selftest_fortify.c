@@ -2,9 +2,12 @@
 // is compiled as a hardened distribution compiles C, so glibc's headers
 // turn printf into __printf_chk, memcpy into __memcpy_chk and so on.
 #define _FORTIFY_SOURCE 2
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "guest/vcc/libc.h"
 #include "guest/vcc/vcc_libc_selftest.h"
@@ -48,6 +51,12 @@ void check_fortify(void) {
   CHECK(__stpcpy_chk(buf, "st", sizeof buf) == buf + 2);
   CHECK(__mempcpy_chk(buf, "mp", 2, sizeof buf) == buf + 2);
   CHECK(__sprintf_chk(buf, 1, sizeof buf, "%s", "1234567") == 7);
+  // gcc's fortified read and open: __read_chk, __open_2 (no host files).
+  errno = 0;
+  CHECK(read(0, buf, four) == -1 && errno == EPERM);
+  errno = 0;
+  CHECK(open("/etc/passwd", big > 0 ? O_RDONLY : O_WRONLY) == -1 &&
+        errno == EPERM);
 }
 
 static int call_vprintf(const char* fmt, ...) {

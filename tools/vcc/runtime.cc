@@ -21,6 +21,7 @@
 #include "engine/status_macros.h"
 #include "engine/virtine.h"
 #include "guest/abi/hypercall.h"
+#include "tools/vcc/host_files.h"
 
 // The pass builds these structs in IR: their layout is the ABI.
 static_assert(sizeof(wasp_vcc_image) == 72, "ABI");
@@ -108,6 +109,7 @@ absl::StatusOr<std::unique_ptr<VirtineFunction>> VirtineFunction::Create(
   function->budget_ = budget;
   RETURN_IF_ERROR(
       function->hypercalls_.Register(WASP_HC_WRITE, StdoutWriteHandler()));
+  RETURN_IF_ERROR(RegisterHostFileHandlers(function->hypercalls_));
   CacheOptions options{
       .virtine = {.mode = Mode::kLong,
                   .budget = budget,
@@ -139,7 +141,9 @@ absl::StatusOr<VirtineFunction*> FunctionOf(wasp_vcc_image& image) {
     return static_cast<VirtineFunction*>(function);
   }
   absl::MutexLock lock(&creation_mu);
-  if (void* function = state.load(std::memory_order_relaxed)) {
+  // Acquire although the mutex orders it: TSAN cannot see Debian's
+  // uninstrumented absl::Mutex.
+  if (void* function = state.load(std::memory_order_acquire)) {
     return static_cast<VirtineFunction*>(function);
   }
   ASSIGN_OR_RETURN(std::unique_ptr<VirtineFunction> function,
@@ -160,7 +164,8 @@ absl::Status CheckReturnLength(uint64_t length) {
 // The pointers of a C call, which a span cannot check.
 absl::Status CheckPointers(const void* args, uint64_t args_length,
                            const void* buffers, uint32_t buffer_count,
-                           const void* ret, uint64_t return_length) {
+                           const void* ret, uint64_t return_length,
+                           const void* descriptors, uint32_t descriptor_count) {
   if (args == nullptr && args_length > 0) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "the call passed no argument struct for %u bytes of arguments; the "
@@ -178,6 +183,12 @@ absl::Status CheckPointers(const void* args, uint64_t args_length,
         "the call passed nowhere to put its %u-byte return value; the code "
         "calling wasp_vcc_call is broken: rebuild it with vcc",
         return_length));
+  }
+  if (descriptors == nullptr && descriptor_count > 0) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "the call passed no descriptor table for %u descriptors; the code "
+        "calling wasp_vcc_call is broken: rebuild it with vcc",
+        descriptor_count));
   }
   return absl::OkStatus();
 }
@@ -238,6 +249,9 @@ HypercallAllowlist AllowlistFor(uint64_t virtine_allow_mask) {
       (virtine_allow_mask & kUpstreamAllowWrite) != 0) {
     allowlist.Allow(WASP_HC_WRITE);
   }
+  for (uint64_t number : HostFileHypercalls(virtine_allow_mask)) {
+    allowlist.Allow(number);
+  }
   return allowlist;
 }
 
@@ -277,7 +291,8 @@ absl::Status CheckExit(const Exit& exit, absl::Duration budget) {
 
 absl::Status Call(wasp_vcc_image& image, absl::Span<const uint8_t> args,
                   absl::Span<const wasp_vcc_buffer_ref> refs,
-                  absl::Span<uint8_t> ret) {
+                  absl::Span<uint8_t> ret,
+                  absl::Span<const int32_t> descriptors) {
   // What needs no virtine is checked first.
   RETURN_IF_ERROR(CheckReturnLength(ret.size()));
   ASSIGN_OR_RETURN(BufferSpans buffers, ResolveBuffers(refs));
@@ -285,8 +300,13 @@ absl::Status Call(wasp_vcc_image& image, absl::Span<const uint8_t> args,
   ASSIGN_OR_RETURN(size_t length, PackCall(argument, args, buffers,
                                            static_cast<uint32_t>(ret.size())));
   ASSIGN_OR_RETURN(VirtineFunction * function, FunctionOf(image));
-  absl::StatusOr<CallResult> result =
-      function->Call(absl::MakeConstSpan(argument, length));
+  // Destroyed after the call: closes what the virtine left open.
+  CallFiles files(descriptors);
+  absl::StatusOr<CallResult> result;
+  {
+    ScopedCallFiles scope(&files);
+    result = function->Call(absl::MakeConstSpan(argument, length));
+  }
   if (!result.ok()) {
     return absl::Status(result.status().code(),
                         absl::StrCat("the host could not run its virtine: ",
@@ -311,20 +331,24 @@ extern "C" void wasp_vcc_call(wasp_vcc_image* image, const void* args,
                               uint64_t args_length,
                               const wasp_vcc_buffer_ref* buffers,
                               uint32_t buffer_count, void* ret,
-                              uint64_t return_length) {
+                              uint64_t return_length,
+                              const int32_t* descriptors,
+                              uint32_t descriptor_count) {
   if (image == nullptr) {
     std::fputs("vcc: wasp_vcc_call without an image; rebuild with vcc\n",
                stderr);
     std::abort();
   }
-  absl::Status status = wasp::vcc::CheckPointers(
-      args, args_length, buffers, buffer_count, ret, return_length);
+  absl::Status status =
+      wasp::vcc::CheckPointers(args, args_length, buffers, buffer_count, ret,
+                               return_length, descriptors, descriptor_count);
   if (status.ok()) {
     status = wasp::vcc::Call(
         *image,
         absl::MakeConstSpan(static_cast<const uint8_t*>(args), args_length),
         absl::MakeConstSpan(buffers, buffer_count),
-        absl::MakeSpan(static_cast<uint8_t*>(ret), return_length));
+        absl::MakeSpan(static_cast<uint8_t*>(ret), return_length),
+        absl::MakeConstSpan(descriptors, descriptor_count));
   }
   if (status.ok()) return;
   std::fflush(stdout);

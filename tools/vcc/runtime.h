@@ -24,7 +24,11 @@
  * return an error its C signature does not have.
  *
  * Guest console output (WASP_HC_WRITE) goes to the host's stdout, unless the
- * function's virtine_whitelist() mask lacks VIRTINE_ALLOW_WRITE.
+ * function's virtine_whitelist() mask lacks VIRTINE_ALLOW_WRITE. A function
+ * with virtine_whitelist() reaches the host's files through the bits of its
+ * mask, with the descriptors it was given (the values of its `int`
+ * parameters, which the pass passes as `descriptors`) and those it opens
+ * during the call; tools/vcc/host_files.h has the rules.
  */
 #ifndef WASP_TOOLS_VCC_RUNTIME_H_
 #define WASP_TOOLS_VCC_RUNTIME_H_
@@ -50,7 +54,8 @@ struct wasp_vcc_image {
   uint64_t entry;
   uint64_t read_only_size;
   uint64_t memory_bytes; /* guest memory; 0: the default 1 MiB */
-  uint64_t allowlist;    /* VIRTINE_ALLOW_* of virtine_whitelist; ~0: none */
+  uint64_t allowlist;    /* VIRTINE_ALLOW_* of virtine_whitelist, bit 63 clear;
+                            ~0: no virtine_whitelist */
   void* state;           /* the runtime's, created on first call; null */
 };
 
@@ -67,12 +72,16 @@ struct wasp_vcc_buffer_ref {
  * Calls the virtine function `image`: `args` is its argument struct,
  * `buffers` its pointer buffers in the order the guest expects them, and
  * `ret` receives `return_length` bytes (may be null when that is 0).
- * Returns only on success; see above for errors.
+ * `descriptors` are the host descriptors the call may use besides those it
+ * opens (may be null when `descriptor_count` is 0): the pass passes the
+ * value of every `int` parameter of a function with virtine_whitelist(),
+ * and none for the others. Returns only on success; see above for errors.
  */
 void wasp_vcc_call(struct wasp_vcc_image* image, const void* args,
                    uint64_t args_length,
                    const struct wasp_vcc_buffer_ref* buffers,
-                   uint32_t buffer_count, void* ret, uint64_t return_length);
+                   uint32_t buffer_count, void* ret, uint64_t return_length,
+                   const int32_t* descriptors, uint32_t descriptor_count);
 
 #ifdef __cplusplus
 } /* extern "C" */
@@ -101,7 +110,7 @@ absl::StatusOr<BufferSpans> ResolveBuffers(
 absl::StatusOr<absl::Duration> BudgetFromEnvironment(const char* value);
 
 // The hypercalls a function's virtines may make, given its upstream
-// VIRTINE_ALLOW_* mask.
+// VIRTINE_ALLOW_* mask (~0: no virtine_whitelist, the console only).
 HypercallAllowlist AllowlistFor(uint64_t virtine_allow_mask);
 
 // Ok if the guest finished the call; otherwise what it did and how to fix.
@@ -110,7 +119,8 @@ absl::Status CheckExit(const Exit& exit, absl::Duration budget);
 // wasp_vcc_call, returning its error.
 absl::Status Call(wasp_vcc_image& image, absl::Span<const uint8_t> args,
                   absl::Span<const wasp_vcc_buffer_ref> buffers,
-                  absl::Span<uint8_t> ret);
+                  absl::Span<uint8_t> ret,
+                  absl::Span<const int32_t> descriptors = {});
 
 // The line wasp_vcc_call prints before it aborts.
 std::string FailureLine(const char* function_name, const absl::Status& error);

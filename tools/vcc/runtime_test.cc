@@ -67,7 +67,8 @@ int64_t CallGuest(wasp_vcc_image& image, TestArgs args,
                   std::vector<wasp_vcc_buffer_ref> buffers = {}) {
   int64_t ret = -1;
   wasp_vcc_call(&image, &args, sizeof args, buffers.data(),
-                static_cast<uint32_t>(buffers.size()), &ret, sizeof ret);
+                static_cast<uint32_t>(buffers.size()), &ret, sizeof ret,
+                nullptr, 0);
   return ret;
 }
 
@@ -117,7 +118,8 @@ TEST_F(RuntimeTest, ReturnValueOfFourBytes) {
   static wasp_vcc_image image = Describe("add32");
   TestArgs args{kAdd, 1, 2};
   int32_t ret[2] = {0, 77};
-  wasp_vcc_call(&image, &args, sizeof args, nullptr, 0, ret, sizeof ret[0]);
+  wasp_vcc_call(&image, &args, sizeof args, nullptr, 0, ret, sizeof ret[0],
+                nullptr, 0);
   EXPECT_EQ(ret[0], 3);
   EXPECT_EQ(ret[1], 77);  // nothing past return_length
 }
@@ -163,6 +165,16 @@ TEST_F(RuntimeTest, ConsoleNeedsAllowWriteInAWhitelist) {
   std::string out = ::testing::internal::GetCapturedStdout();
   EXPECT_EQ(out, "virtine says 2\n");
   EXPECT_EQ(CallGuest(blocked, {kAdd, 1, 1}), 2);  // calls still work
+}
+
+TEST_F(RuntimeTest, DescriptorCountWithoutTableAborts) {
+  static wasp_vcc_image image = Describe("descriptors");
+  TestArgs args{kAdd, 1, 2};
+  int64_t ret = 0;
+  EXPECT_DEATH(wasp_vcc_call(&image, &args, sizeof args, nullptr, 0, &ret,
+                             sizeof ret, nullptr, 2),
+               "'descriptors': the call passed no descriptor table for 2 "
+               "descriptors");
 }
 
 TEST_F(RuntimeTest, TooLargeArgumentAborts) {
@@ -308,6 +320,19 @@ TEST(AllowlistTest, WriteFollowsTheUpstreamMask) {
     EXPECT_EQ(allowlist.Allows(WASP_HC_WRITE), mask != 0) << mask;
   }
   EXPECT_FALSE(AllowlistFor(VIRTINE_ALLOW_READ).Allows(WASP_HC_WRITE));
+}
+
+TEST(AllowlistTest, HostFilesOnlyWithAWhitelist) {
+  HypercallAllowlist none = AllowlistFor(~uint64_t{0});
+  HypercallAllowlist all = AllowlistFor(~uint64_t{0} >> 1);  // ALLOW_ALL
+  HypercallAllowlist read = AllowlistFor(VIRTINE_ALLOW_READ);
+  for (uint64_t n = WASP_HC_HOST_OPEN; n <= WASP_HC_HOST_LINK; ++n) {
+    EXPECT_FALSE(none.Allows(n)) << n;
+    EXPECT_TRUE(all.Allows(n)) << n;
+    EXPECT_EQ(read.Allows(n), n == WASP_HC_HOST_READ) << n;
+  }
+  EXPECT_TRUE(all.Allows(WASP_HC_WRITE));
+  EXPECT_FALSE(all.Allows(WASP_HC_RECV));
 }
 
 TEST(CheckExitTest, OnlyAZeroExitIsSuccess) {

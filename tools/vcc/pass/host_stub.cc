@@ -1,5 +1,7 @@
 #include "tools/vcc/pass/host_stub.h"
 
+#include <vector>
+
 #include "guest/abi/vcc_call.h"
 #include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/IRBuilder.h"
@@ -12,6 +14,10 @@ namespace {
 constexpr uint64_t kDefaultMemory = 1 << 20;
 // struct wasp_vcc_buffer_ref's flags (tools/vcc/runtime.h).
 constexpr uint32_t kStringFlag = 1;
+// wasp_vcc_image.allowlist of a function without virtine_whitelist; a mask
+// has bit 63 cleared, so that VIRTINE_ALLOW_ALL (~0) stays distinct.
+constexpr uint64_t kNoAllowlist = ~0ull;
+constexpr uint64_t kAllowMask = ~0ull >> 1;
 
 struct RuntimeTypes {
   llvm::StructType* image;   // struct wasp_vcc_image
@@ -31,7 +37,7 @@ RuntimeTypes DeclareRuntime(llvm::Module& module) {
   types.call = module.getOrInsertFunction(
       "wasp_vcc_call", llvm::Type::getVoidTy(context),
       types.image->getPointerTo(), bytes, i64, types.buffer->getPointerTo(),
-      i32, bytes, i64);
+      i32, bytes, i64, i32->getPointerTo(), i32);
   return types;
 }
 
@@ -62,7 +68,8 @@ llvm::GlobalVariable* EmbedImage(llvm::Function& function,
       {name, bytes, i64(image.bytes.size()), i64(image.load_address),
        i64(image.entry), i64(image.read_only_size),
        i64(annotations.memory.value_or(kDefaultMemory)),
-       i64(annotations.allowlist.value_or(~0ull)),
+       i64(annotations.allowlist ? *annotations.allowlist & kAllowMask
+                                 : kNoAllowlist),
        llvm::ConstantPointerNull::get(llvm::Type::getInt8PtrTy(context))});
   // Mutable: the runtime keeps its cache of virtines in the last field.
   return new llvm::GlobalVariable(
@@ -111,6 +118,37 @@ void FillArgs(llvm::IRBuilder<>& b, llvm::Function& function,
   }
 }
 
+// wasp_vcc_call's `descriptors` and `descriptor_count`.
+struct Descriptors {
+  llvm::Value* table;
+  unsigned count = 0;
+};
+
+// The values of the `int` parameters of a function with virtine_whitelist:
+// the host descriptors its virtine may use. None for other functions.
+Descriptors FillDescriptors(llvm::IRBuilder<>& b, llvm::Function& function,
+                            const Signature& signature,
+                            const Annotations& annotations) {
+  Descriptors descriptors{
+      llvm::ConstantPointerNull::get(b.getInt32Ty()->getPointerTo())};
+  if (!annotations.allowlist) return descriptors;
+  std::vector<llvm::Argument*> ints;
+  for (llvm::Argument& arg : function.args()) {
+    if (signature.params[arg.getArgNo()].kind == Param::Kind::kValue &&
+        arg.getType()->isIntegerTy(32)) {
+      ints.push_back(&arg);
+    }
+  }
+  if (ints.empty()) return descriptors;
+  descriptors.count = ints.size();
+  descriptors.table = b.CreateAlloca(b.getInt32Ty(), b.getInt32(ints.size()));
+  for (unsigned i = 0; i < ints.size(); ++i) {
+    b.CreateStore(ints[i],
+                  b.CreateConstGEP1_32(b.getInt32Ty(), descriptors.table, i));
+  }
+  return descriptors;
+}
+
 }  // namespace
 
 void ReplaceWithCall(llvm::Function& function, const Signature& signature,
@@ -147,10 +185,13 @@ void ReplaceWithCall(llvm::Function& function, const Signature& signature,
     ret_slot = b.CreateAlloca(function.getReturnType());
     ret = b.CreateBitCast(ret_slot, b.getInt8PtrTy());
   }
+  Descriptors descriptors =
+      FillDescriptors(b, function, signature, annotations);
   b.CreateCall(types.call, {descriptor, b.CreateBitCast(args, b.getInt8PtrTy()),
                             b.getInt64(layout.getTypeAllocSize(signature.args)),
                             table, b.getInt32(signature.buffers.size()), ret,
-                            b.getInt64(signature.result_size)});
+                            b.getInt64(signature.result_size),
+                            descriptors.table, b.getInt32(descriptors.count)});
   if (ret_slot) {
     b.CreateRet(b.CreateLoad(function.getReturnType(), ret_slot));
   } else {
