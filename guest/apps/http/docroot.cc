@@ -105,13 +105,24 @@ absl::Status AddEntry(const fs::directory_entry& entry, const fs::path& root,
         "docroot: ", entry.path().string(),
         " does not fit: the bundle is limited to ", limit, " bytes"));
   }
+  struct stat info;
+  if (::stat(source.c_str(), &info) != 0) {
+    return absl::ErrnoToStatus(
+        errno, absl::StrCat("docroot: cannot stat ", source.string()));
+  }
+  // Root reads anything: publish only what its owner let everyone read, as
+  // an unprivileged server (nginx's workers) would.
+  if (::geteuid() == 0 && (info.st_mode & S_IROTH) == 0) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "docroot: ", source.string(),
+        " is not world-readable, and a server started as root publishes "
+        "only what everyone may read: chmod o+r it, or move it out of the "
+        "docroot"));
+  }
   absl::StatusOr<std::string> body = ReadFile(source, limit - bytes - overhead);
   if (!body.ok()) return body.status();
   bytes += overhead + body->size();
-  struct stat info;
-  uint32_t mtime = ::stat(source.c_str(), &info) == 0 && info.st_mtime > 0
-                       ? static_cast<uint32_t>(info.st_mtime)
-                       : 0;
+  uint32_t mtime = info.st_mtime > 0 ? static_cast<uint32_t>(info.st_mtime) : 0;
   files.push_back({*std::move(path),
                    ContentTypeFor(entry.path().filename().string()),
                    *std::move(body), mtime});

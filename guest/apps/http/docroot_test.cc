@@ -177,6 +177,24 @@ TEST_F(DocrootTest, SymlinkOutOfTheTreeIsAnError) {
       << bundle.status();
 }
 
+// A file its owner kept to itself: root would read it, so a server started
+// as root refuses it; an unprivileged one serves its own files, as nginx's
+// workers do.
+TEST_F(DocrootTest, AFileOnlyItsOwnerMayReadIsRefusedToRoot) {
+  Write(site() / "public.txt", "yes");
+  Write(site() / "private.txt", "no");
+  fs::permissions(site() / "private.txt", fs::perms::owner_read);
+  auto bundle = PackDocroot(site().string(), 1 << 20, kDate);
+  if (geteuid() != 0) {
+    EXPECT_TRUE(bundle.ok()) << bundle.status();
+    return;
+  }
+  ASSERT_FALSE(bundle.ok());
+  EXPECT_EQ(bundle.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(bundle.status().message().find("private.txt"), std::string::npos)
+      << bundle.status();
+}
+
 TEST_F(DocrootTest, SymlinkedDirectoriesAreNotFollowed) {
   Write(site() / "real" / "x.txt", "once");
   fs::create_directory_symlink("real", site() / "alias");
