@@ -221,7 +221,9 @@ static int parse_request(const char* head, size_t len,
     if (status != 0) return status;
   }
   if (h.hosts > 1 || (req->minor_version == 1 && h.hosts == 0)) return 400;
-  // Chunked request bodies are not supported; their framing is unknown.
+  // Both framings at once is how requests are smuggled (RFC 9112 6.1):
+  // refuse, as nginx does. Chunked bodies alone are not supported.
+  if (h.transfer_encoding && h.has_length) return 400;
   if (h.transfer_encoding) return 501;
   req->keep_alive =
       req->minor_version == 1 ? !h.close : h.keep_alive && !h.close;

@@ -69,8 +69,9 @@ struct http_request {
 int http_status_closes(int status);
 
 // Parses a complete head (http_head_length bytes). Errors: 400 malformed
-// line or header (or a missing or repeated Host in HTTP/1.1), 405 a method
-// other than GET and HEAD, 501 a Transfer-Encoding, 505 a version other
+// line or header (or a missing or repeated Host in HTTP/1.1, or both
+// Transfer-Encoding and Content-Length), 405 a method other than GET and
+// HEAD, 501 a Transfer-Encoding, 505 a version other
 // than 1.0 and 1.1. Keep-alive: HTTP/1.1 unless "Connection: close";
 // HTTP/1.0 only with "Connection: keep-alive"; never after an error.
 void http_parse_head(const char* head, size_t len, struct http_request* req);

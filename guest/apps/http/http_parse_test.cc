@@ -196,6 +196,15 @@ TEST(HttpParseTest, Headers) {
                   "\r\n\r\n")
                 .status,
             501);
+  // Two framings: a smuggling attempt, refused whatever their order.
+  EXPECT_EQ(Parse("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked"
+                  "\r\nContent-Length: 3\r\n\r\n")
+                .status,
+            400);
+  EXPECT_EQ(Parse("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n"
+                  "Transfer-Encoding: chunked\r\n\r\n")
+                .status,
+            400);
 }
 
 TEST(HttpParseTest, KeepAliveRules) {

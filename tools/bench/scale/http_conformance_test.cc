@@ -1,6 +1,8 @@
-// The HTTP app's conditional and range requests against nginx's answers to
-// the same requests on the same files (nginx makes ETags the same way:
-// "mtime-length" in hex).
+// The HTTP app against nginx's answers to the same requests on the same
+// files: what RFC 9110/9112 require of an origin server for GET and HEAD
+// (methods, Host, Content-Length and Transfer-Encoding on requests, Date,
+// Content-Type, Allow), and conditional and range requests (nginx makes
+// ETags the same way: "mtime-length" in hex).
 #include <sys/stat.h>
 
 #include <fstream>
@@ -11,6 +13,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "tests/testing/tcp_client.h"
@@ -27,13 +30,12 @@ struct Reply {
   std::string body;
 };
 
-Reply Ask(int port, const std::string& head) {
+// Sends `request` as is, reads until the server closes.
+Reply AskRaw(int port, const std::string& request) {
   Reply reply;
   auto client = TcpClient::Connect(port);
-  if (!client.ok() ||
-      !client->Send(head + "Host: t\r\nConnection: close\r\n\r\n").ok()) {
-    return reply;
-  }
+  if (!client.ok() || !client->Send(request).ok()) return reply;
+  client->ShutdownWrite();
   std::string all = client->ReceiveAll().value_or("");
   size_t end = all.find("\r\n\r\n");
   if (end == std::string::npos || all.size() < 12) return reply;
@@ -47,6 +49,10 @@ Reply Ask(int port, const std::string& head) {
   }
   reply.body = all.substr(end + 4);
   return reply;
+}
+
+Reply Ask(int port, const std::string& head) {
+  return AskRaw(port, head + "Host: t\r\nConnection: close\r\n\r\n");
 }
 
 class HttpConformanceTest : public ::testing::Test {
@@ -124,6 +130,56 @@ TEST_F(HttpConformanceTest, ConditionalAndRangeRequestsAnswerAsNginx) {
       EXPECT_EQ(mine.body, theirs.body) << header;
     }
     if (theirs.status == 304) EXPECT_EQ(mine.body, "") << header;
+  }
+}
+
+TEST_F(HttpConformanceTest, ProtocolAnswersAsNginx) {
+  const std::vector<std::string> requests = {
+      "GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n",
+      "HEAD /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n",
+      "GET /hello.txt HTTP/1.0\r\n\r\n",
+      "GET /missing HTTP/1.1\r\nHost: t\r\n\r\n",
+      "POST /hello.txt HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n",
+      "PUT /hello.txt HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi",
+      "DELETE /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n",
+      // RFC 9112 3.2: a 1.1 request without Host, or with two, is a 400.
+      "GET /hello.txt HTTP/1.1\r\n\r\n",
+      "GET /hello.txt HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+      // A body on a GET is read and ignored.
+      "GET /hello.txt HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc",
+      "GET /hello.txt HTTP/1.1\r\nHost: t\r\nContent-Length: x\r\n\r\n",
+      "GET /hello.txt HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\n"
+      "Content-Length: 2\r\n\r\nab",
+      // RFC 9112 6.1: Transfer-Encoding with Content-Length is an attack.
+      "GET /hello.txt HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
+      "Content-Length: 3\r\n\r\n0\r\n\r\n",
+      "GET /hello.txt HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n",
+      "GET /hello.txt HTTP/2.0\r\nHost: t\r\n\r\n",
+      "GET /../etc/passwd HTTP/1.1\r\nHost: t\r\n\r\n",
+      "GET hello.txt HTTP/1.1\r\nHost: t\r\n\r\n",
+      "GET /hello.txt HTTP/1.1\r\nHost: t\r\nBad Header\r\n\r\n",
+  };
+  for (const std::string& request : requests) {
+    std::string shown = absl::StrReplaceAll(request, {{"\r\n", "|"}});
+    Reply theirs = AskRaw(nginx_->port(), request);
+    Reply mine = AskRaw(wasp_->port(), request);
+    EXPECT_EQ(mine.status, theirs.status) << shown;
+    // RFC 9110 6.6.1: an origin server with a clock sends Date.
+    EXPECT_FALSE(mine.headers["date"].empty()) << shown;
+    if (theirs.status == 200) {
+      // The same media type; ours also names the charset.
+      std::string type = mine.headers["content-type"];
+      EXPECT_EQ(type.substr(0, type.find(';')), theirs.headers["content-type"])
+          << shown;
+      EXPECT_EQ(mine.headers["content-length"],
+                theirs.headers["content-length"])
+          << shown;
+      EXPECT_EQ(mine.body, theirs.body) << shown;
+    }
+    // RFC 9110 15.5.6: a 405 says which methods the resource has.
+    if (mine.status == 405) {
+      EXPECT_EQ(mine.headers["allow"], "GET, HEAD") << shown;
+    }
   }
 }
 
