@@ -10,6 +10,7 @@ static char *buffer;
 virtine int bump(void) { return ++counter; }
 virtine int allocate(void) {
   int fresh = buffer == NULL;
+  free(buffer);
   buffer = malloc(64);
   return fresh;
 }
@@ -19,5 +20,6 @@ int main(void) {
   int c = allocate(), d = allocate();
   printf("bump %d %d caller %d\n", a, b, counter);
   printf("allocate %d %d\n", c, d);
+  free(buffer);  // natively the last block (in a virtine: still NULL here)
   return 0;
 }
