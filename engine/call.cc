@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 
 #include "absl/strings/str_format.h"
 
@@ -64,16 +65,21 @@ void CallChannel::SetLengths(GuestMemory& memory, size_t length) const {
   // SetArea checked the range against the writable region.
   auto header = memory.TranslateForWrite(*area_, offsetof(wasp_call_area, arg));
   if (!header.ok()) return;
-  auto* call = reinterpret_cast<wasp_call_area*>(header->data());
-  call->arg_len =
+  const uint32_t arg_len =
       static_cast<uint32_t>(std::min<size_t>(length, WASP_CALL_ARG_MAX));
-  call->result_len = 0;
+  const uint32_t result_len = 0;
+  // The guest may put its area at any byte: copied, never cast.
+  std::memcpy(header->data() + offsetof(wasp_call_area, arg_len), &arg_len,
+              sizeof arg_len);
+  std::memcpy(header->data() + offsetof(wasp_call_area, result_len),
+              &result_len, sizeof result_len);
 }
 
 HypercallResult CallChannel::GetArg(GuestMemory& memory,
+                                    const WritableRegion& writable,
                                     const Hypercall& call) const {
   uint64_t length = std::min<uint64_t>(call.args[1], arg_.size());
-  auto buffer = memory.TranslateForWrite(call.args[0], length);
+  auto buffer = memory.TranslateGuestBuffer(call.args[0], length, writable);
   if (!buffer.ok()) return HypercallResult::Error(WASP_EFAULT);
   std::copy(arg_.begin(), arg_.begin() + length, buffer->begin());
   return HypercallResult::Return(static_cast<int64_t>(arg_.size()));
@@ -95,15 +101,17 @@ absl::StatusOr<std::vector<uint8_t>> CallChannel::TakeResult(
   if (area_) {
     auto area = memory.Translate(*area_, kAreaSize);
     if (!area.ok()) return area.status();
-    const auto* call = reinterpret_cast<const wasp_call_area*>(area->data());
-    uint32_t length = call->result_len;  // read once: the guest wrote it
+    uint32_t length;  // read once: the guest wrote it (at any alignment)
+    std::memcpy(&length, area->data() + offsetof(wasp_call_area, result_len),
+                sizeof length);
     if (length > WASP_CALL_RESULT_MAX) {
       return absl::OutOfRangeError(absl::StrFormat(
           "the guest's result length %u is over the limit of %u", length,
           WASP_CALL_RESULT_MAX));
     }
     if (length > 0) {
-      return std::vector<uint8_t>(call->result, call->result + length);
+      const uint8_t* result = area->data() + offsetof(wasp_call_area, result);
+      return std::vector<uint8_t>(result, result + length);
     }
   }
   return std::move(result_);

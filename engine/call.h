@@ -31,7 +31,9 @@ class CallChannel {
   absl::StatusOr<absl::Span<uint8_t>> ArgumentBuffer(GuestMemory& memory) const;
   void CommitArgument(GuestMemory& memory, size_t length);
 
-  HypercallResult GetArg(GuestMemory& memory, const Hypercall& call) const;
+  // Copies the argument to a buffer in `writable` memory.
+  HypercallResult GetArg(GuestMemory& memory, const WritableRegion& writable,
+                         const Hypercall& call) const;
   HypercallResult SetResult(const GuestMemory& memory, const Hypercall& call);
 
   // The result of a call that exited: the call area's, or SET_RESULT's.

@@ -90,9 +90,11 @@ absl::StatusOr<OwnedImage> ParseElfImage(absl::Span<const uint8_t> file,
       image.read_only_size =
           PageUp(segment.p_vaddr + segment.p_memsz) - image.load_address;
     }
+    // In the segment's bytes from the file: past them (its zero-filled
+    // tail) lies outside the flat image, where load() finds no entry.
     entry_ok = entry_ok ||
                ((segment.p_flags & PF_X) && header.e_entry >= segment.p_vaddr &&
-                header.e_entry < segment.p_vaddr + segment.p_memsz);
+                header.e_entry < segment.p_vaddr + segment.p_filesz);
   }
   if (!entry_ok) {
     return Bad(image.name,

@@ -32,7 +32,7 @@ struct OwnedImage {
 // InvalidArgument, saying what is wrong, for anything but a static x86-64
 // executable whose segments lie in [WASP_SYSTEM_AREA_END, 1 GiB), in order,
 // without overlap, read-only ones before writable ones, none both writable
-// and executable, with the entry in an executable one.
+// and executable, with the entry in an executable one's bytes from the file.
 absl::StatusOr<OwnedImage> ParseElfImage(absl::Span<const uint8_t> file,
                                          std::string name);
 absl::StatusOr<OwnedImage> ReadElfImage(const std::string& path);

@@ -91,5 +91,27 @@ TEST_F(ElfImageRefusalTest, RefusesWhatCannotRunAsAVirtine) {
   EXPECT_TRUE(ParseElfImage(elf_, "restored").ok());
 }
 
+// An entry in an executable segment's zero-filled tail (p_memsz past
+// p_filesz) is not in the flat image: refused here, not by load() later.
+// Found by image_fuzzer.
+TEST_F(ElfImageRefusalTest, RefusesAnEntryPastTheFileBytes) {
+  for (int i = 0; i < header_.e_phnum; ++i) {
+    Elf64_Phdr* segment = Segment(i);
+    if (segment->p_type != PT_LOAD || !(segment->p_flags & PF_X)) continue;
+    segment->p_filesz -= 16;  // its last 16 bytes become zero-filled
+    header_.e_entry = segment->p_vaddr + segment->p_filesz;
+    std::memcpy(elf_.data(), &header_, sizeof header_);
+    EXPECT_NE(Refusal().find("not in an executable segment"),
+              std::string::npos);
+    header_.e_entry = segment->p_vaddr + segment->p_filesz - 1;
+    std::memcpy(elf_.data(), &header_, sizeof header_);
+    auto image = ParseElfImage(elf_, "last byte");
+    ASSERT_TRUE(image.ok()) << image.status();
+    EXPECT_LT(image->entry - image->load_address, image->bytes.size());
+    return;
+  }
+  FAIL() << "http.elf has no executable segment";
+}
+
 }  // namespace
 }  // namespace wasp

@@ -63,6 +63,17 @@ absl::StatusOr<absl::Span<uint8_t>> GuestMemory::TranslateForWrite(
   return absl::Span<uint8_t>(host_base() + address, range.size());
 }
 
+absl::StatusOr<absl::Span<uint8_t>> GuestMemory::TranslateGuestBuffer(
+    uint64_t address, uint64_t length, const WritableRegion& writable) {
+  if (length > 0 && (address < writable.start || address > writable.end ||
+                     length > writable.end - address)) {
+    return absl::OutOfRangeError(absl::StrFormat(
+        "guest buffer [%#x, +%#x) is not in writable memory [%#x, %#x)",
+        address, length, writable.start, writable.end));
+  }
+  return TranslateForWrite(address, length);
+}
+
 absl::Status GuestMemory::Write(uint64_t address,
                                 absl::Span<const uint8_t> bytes) {
   ASSIGN_OR_RETURN(absl::Span<uint8_t> range,

@@ -50,6 +50,13 @@ class GuestMemory final {
   // now, so write before the next reset (which forgets the record).
   absl::StatusOr<absl::Span<uint8_t>> TranslateForWrite(uint64_t address,
                                                         uint64_t length);
+  // TranslateForWrite() of a buffer a guest named (a hypercall's): it must
+  // also lie in `writable`, else OutOfRange, so that a guest cannot make the
+  // host write what it may not write itself (its code, page tables, the
+  // restore page), which no reset would undo. An empty buffer only needs
+  // to lie in memory, as for Translate().
+  absl::StatusOr<absl::Span<uint8_t>> TranslateGuestBuffer(
+      uint64_t address, uint64_t length, const WritableRegion& writable);
   bool Contains(uint64_t address, uint64_t length) const {
     return address <= size() && length <= size() - address;
   }

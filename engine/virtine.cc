@@ -369,7 +369,7 @@ bool Virtine::IsBuiltin(uint64_t number) const {
 std::optional<HypercallResult> Virtine::HandleBuiltin(const Hypercall& call) {
   switch (call.number) {
     case WASP_HC_GET_ARG:
-      return call_.GetArg(memory_, call);
+      return call_.GetArg(memory_, writable_, call);
     case WASP_HC_SET_RESULT:
       return call_.SetResult(memory_, call);
     case WASP_HC_SNAPSHOT:
@@ -385,7 +385,7 @@ std::optional<HypercallResult> Virtine::HandleBuiltin(const Hypercall& call) {
 HypercallResult Virtine::CopyConfig(const Hypercall& call) {
   const std::vector<uint8_t>& config = *options_.config;
   uint64_t length = std::min<uint64_t>(call.args[1], config.size());
-  auto buffer = memory_.TranslateForWrite(call.args[0], length);
+  auto buffer = memory_.TranslateGuestBuffer(call.args[0], length, writable_);
   if (!buffer.ok()) return HypercallResult::Error(WASP_EFAULT);
   std::copy(config.begin(), config.begin() + length, buffer->begin());
   return HypercallResult::Return(static_cast<int64_t>(config.size()));
@@ -394,6 +394,9 @@ HypercallResult Virtine::CopyConfig(const Hypercall& call) {
 // Captures the virtine right after this hypercall returns 0, then delivers
 // the current call's argument, which must not be part of the snapshot.
 HypercallResult Virtine::TakeSnapshot(const Hypercall& call) {
+  // One snapshot per load: a call that took another would make its own
+  // state (its argument, what it received) where every later call starts.
+  if (has_snapshot_) return HypercallResult::Error(WASP_EPERM);
   const uint64_t area = call.args[0];
   const uint64_t requests = call.args[1];
   if (requests != 0 &&

@@ -129,13 +129,19 @@ class VirtineSession final : public Session {
     }
   }
 
+  // Where the guest receives: writable memory only, recorded as written by
+  // the host so that the reset restores it.
+  absl::StatusOr<absl::Span<uint8_t>> ReceiveBuffer(uint64_t address,
+                                                    uint64_t length) {
+    return virtine_->memory().TranslateGuestBuffer(address, length,
+                                                   virtine_->writable_region());
+  }
+
   absl::StatusOr<IoRequest> Translate(const Hypercall& call) {
     const auto& a = call.args;
     switch (call.number) {
       case WASP_HC_RECV: {
-        // Recorded as written by the host, so the reset restores it.
-        ASSIGN_OR_RETURN(auto in,
-                         virtine_->memory().TranslateForWrite(a[0], a[1]));
+        ASSIGN_OR_RETURN(auto in, ReceiveBuffer(a[0], a[1]));
         pending_receive_.emplace(a[0], a[1]);
         return IoRequest{.kind = IoRequest::Kind::kRecv, .in = in};
       }
@@ -149,8 +155,7 @@ class VirtineSession final : public Session {
       }
       case WASP_HC_SEND_RECV: {
         ASSIGN_OR_RETURN(auto out, virtine_->memory().Translate(a[0], a[1]));
-        ASSIGN_OR_RETURN(auto in,
-                         virtine_->memory().TranslateForWrite(a[2], a[3]));
+        ASSIGN_OR_RETURN(auto in, ReceiveBuffer(a[2], a[3]));
         pending_receive_.emplace(a[2], a[3]);
         return IoRequest{
             .kind = IoRequest::Kind::kSendRecv, .out = out, .in = in};

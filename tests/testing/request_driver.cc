@@ -39,7 +39,8 @@ void RequestDriver::Run(uint32_t flags) {
     closed = true;
     return;
   }
-  absl::StatusOr<RunResult> result = (*handler)->Run(input_.bytes(), flags);
+  absl::StatusOr<RunResult> result =
+      (*handler)->Run(input_.bytes(), flags | input_flags);
   if (!result.ok() || result->outcome != RunResult::Outcome::kAnswered) {
     failure = result.ok() ? result->failure : result.status().ToString();
     closed = true;
@@ -47,6 +48,7 @@ void RequestDriver::Run(uint32_t flags) {
     for (const iovec& segment : result->output) {
       sent.append(static_cast<const char*>(segment.iov_base), segment.iov_len);
     }
+    log.append(result->log.begin(), result->log.end());
     input_.AfterRun(*result);
     if (result->close || flags != 0) closed = true;
   }

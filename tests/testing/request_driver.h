@@ -22,7 +22,11 @@ class RequestDriver {
   void Close() { End(WASP_INPUT_EOF); }
   void Timeout() { End(WASP_INPUT_TIMEOUT); }
 
+  // Added to every run's flags (WASP_INPUT_LOG: the host keeps a log).
+  uint32_t input_flags = 0;
+
   std::string sent;     // everything the handlers answered
+  std::string log;      // their access log records
   bool closed = false;  // the server would have closed the connection
   int runs = 0;
   std::string failure;  // of a failed run

@@ -124,7 +124,8 @@ HypercallResult EchoVirtine::Recv(Virtine& virtine, const Hypercall& call) {
   // The client sends its request, then closes.
   if (request_delivered_) return HypercallResult::Return(0);
   uint64_t length = std::min<uint64_t>(call.args[1], request_.size());
-  auto buffer = virtine.memory().TranslateForWrite(call.args[0], length);
+  auto buffer = virtine.memory().TranslateGuestBuffer(
+      call.args[0], length, virtine.writable_region());
   if (!buffer.ok()) return HypercallResult::Error(WASP_EFAULT);
   std::copy(request_.begin(), request_.begin() + length, buffer->begin());
   request_delivered_ = true;

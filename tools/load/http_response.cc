@@ -37,7 +37,9 @@ absl::StatusOr<bool> HttpResponseParser::NextLine(absl::string_view data,
                                                   absl::string_view* line) {
   size_t newline = data.find('\n', *pos);
   size_t end = newline == absl::string_view::npos ? data.size() : newline;
-  header_bytes_ += end - *pos + 1;
+  // What this read holds of the line: a line split across reads counts
+  // its bytes once, and its newline once.
+  header_bytes_ += end - *pos + (newline == absl::string_view::npos ? 0 : 1);
   if (header_bytes_ > kMaxHeaderBytes) {
     return absl::InvalidArgumentError(absl::StrCat(
         "malformed HTTP response: headers over ", kMaxHeaderBytes, " bytes"));
@@ -59,10 +61,12 @@ absl::StatusOr<bool> HttpResponseParser::NextLine(absl::string_view data,
 }
 
 absl::Status HttpResponseParser::OnStatusLine(absl::string_view line) {
-  // HTTP/1.x SSS[ reason]
+  // HTTP/1.x SSS[ reason], SSS from 100 (RFC 9110 15): below, the framing
+  // of the body is unknown.
   if (line.size() < 12 || !absl::StartsWith(line, "HTTP/1.") ||
       !absl::ascii_isdigit(line[7]) || line[8] != ' ' ||
-      !AllDigits(line.substr(9, 3)) || (line.size() > 12 && line[12] != ' ')) {
+      !AllDigits(line.substr(9, 3)) || line[9] == '0' ||
+      (line.size() > 12 && line[12] != ' ')) {
     return Malformed("status line", line);
   }
   current_ = Response{};
