@@ -280,10 +280,17 @@ absl::StatusOr<ServingPool> MakeVirtinePool(const Image& image,
                                          .shared = false});
   RETURN_IF_ERROR(cache->load(image));
   if (Exit stop = cache->load_stop(); stop.reason != ExitReason::Hypercall) {
+    bool out_of_memory = stop.reason == ExitReason::Fault &&
+                         stop.fault.kind == FaultKind::kOutsideMemory;
     return absl::FailedPreconditionError(absl::StrCat(
         "the app stopped during its initialisation (", stop.ToString(),
-        "), before it could serve: check its configuration (--docroot, "
-        "--app) and its console output"));
+        "), before it could serve: ",
+        out_of_memory
+            ? absl::StrCat("it needs more than --mem (",
+                           options.memory_bytes >> 10,
+                           " KiB) gives it: raise --mem")
+            : "check its configuration (--docroot, --app) and its console "
+              "output"));
   }
   RETURN_IF_ERROR(cache->ensure(options.capacity));
   ASSIGN_OR_RETURN(Virtine * probe, cache->acquire());

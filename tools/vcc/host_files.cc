@@ -64,12 +64,8 @@ std::optional<absl::Span<const uint8_t>> Readable(const GuestAccess& guest,
 // next reset undoes it.
 std::optional<absl::Span<uint8_t>> Writable(const GuestAccess& guest,
                                             uint64_t address, uint64_t length) {
-  const WritableRegion& region = guest.writable;
-  if (address < region.start || address > region.end ||
-      region.end - address < length) {
-    return std::nullopt;
-  }
-  auto bytes = guest.memory.TranslateForWrite(address, length);
+  auto bytes =
+      guest.memory.TranslateGuestBuffer(address, length, guest.writable);
   if (!bytes.ok()) return std::nullopt;
   return *bytes;
 }
