@@ -1,10 +1,7 @@
-// What the scale benchmark measures besides wasp-load's reports: a
-// server's memory, and clients that hold connections open or trickle
-// requests.
+// Clients the scale benchmark adds to wasp-load's: they hold connections
+// open or trickle requests (the server's memory: tools/common/proc_stats.h).
 #ifndef WASP_TOOLS_BENCH_SCALE_PROBES_H_
 #define WASP_TOOLS_BENCH_SCALE_PROBES_H_
-
-#include <sys/types.h>
 
 #include <atomic>
 #include <cstdint>
@@ -13,21 +10,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "engine/unique_fd.h"
 
 namespace wasp::scale {
-
-// A "Name:  N kB" field of a /proc file (VmRSS of status, Pss of
-// smaps_rollup), in KiB.
-absl::StatusOr<uint64_t> ProcKiB(const std::string& path,
-                                 absl::string_view field);
-// Summed over `pids`.
-absl::StatusOr<uint64_t> ResidentKiB(const std::vector<pid_t>& pids);
-absl::StatusOr<uint64_t> ProportionalKiB(const std::vector<pid_t>& pids);
-// The processes whose parent is `parent` (nginx's workers).
-std::vector<pid_t> ChildrenOf(pid_t parent);
 
 // `count` keep-alive connections to 127.0.0.1:`port`, each of which sent
 // `request` and read the start of its answer (`expect`), then stays open.

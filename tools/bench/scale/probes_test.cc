@@ -5,51 +5,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <string>
 #include <thread>
 
 #include "absl/time/clock.h"
+#include "engine/unique_fd.h"
 #include "gtest/gtest.h"
-#include "tools/bench/scale/child_process.h"
 
 namespace wasp::scale {
 namespace {
-
-TEST(ProcKiBTest, ReadsAField) {
-  std::string path = ::testing::TempDir() + "/status";
-  std::ofstream(path) << "Name:\tx\nVmRSS:\t   2048 kB\nPss:  7 kB\n";
-  EXPECT_EQ(ProcKiB(path, "VmRSS").value_or(0), 2048u);
-  EXPECT_EQ(ProcKiB(path, "Pss").value_or(0), 7u);
-  EXPECT_FALSE(ProcKiB(path, "VmHWM").ok());
-  EXPECT_FALSE(ProcKiB(path + "-missing", "VmRSS").ok());
-}
-
-TEST(ProcKiBTest, ThisProcessHasResidentMemory) {
-  EXPECT_GT(ResidentKiB({getpid()}).value_or(0), 100u);
-  EXPECT_GT(ProportionalKiB({getpid()}).value_or(0), 10u);
-}
-
-TEST(ChildProcessTest, RunsWaitsAndIsFoundAsAChild) {
-  auto sleeper = ChildProcess::Start({"/bin/sleep", "10"}, "/dev/null",
-                                     "/dev/null", /*cpu=*/0);
-  ASSERT_TRUE(sleeper.ok()) << sleeper.status();
-  std::vector<pid_t> children = ChildrenOf(getpid());
-  EXPECT_NE(std::find(children.begin(), children.end(), (*sleeper)->pid()),
-            children.end());
-  EXPECT_TRUE((*sleeper)->Running());
-  auto status = (*sleeper)->Wait(absl::Milliseconds(100));
-  EXPECT_EQ(status.status().code(), absl::StatusCode::kDeadlineExceeded);
-  EXPECT_FALSE((*sleeper)->Running());
-
-  auto quick = ChildProcess::Start({"/bin/sh", "-c", "exit 3"}, "/dev/null",
-                                   "/dev/null");
-  ASSERT_TRUE(quick.ok());
-  EXPECT_EQ((*quick)->Wait(absl::Seconds(5)).value_or(-1), 3);
-  EXPECT_FALSE(
-      ChildProcess::Start({"/nonexistent/server"}, "/dev/null", "/dev/null")
-          .ok());
-}
 
 // A listener that answers every connection's first bytes with "OK\n" and
 // then counts what else arrives.

@@ -29,12 +29,13 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "guest/apps/http/docroot.h"
-#include "tools/bench/scale/child_process.h"
 #include "tools/bench/scale/probes.h"
 #include "tools/bench/scale/servers.h"
+#include "tools/common/child_process.h"
 #include "tools/common/fd_limit.h"
 #include "tools/common/flag_names.h"
 #include "tools/common/json_number.h"
+#include "tools/common/proc_stats.h"
 
 ABSL_FLAG(std::string, configs, "virtine,none,nginx",
           "what to measure: virtine, none, process, nginx");

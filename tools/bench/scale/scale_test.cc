@@ -3,7 +3,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
-#include "tools/bench/scale/child_process.h"
+#include "tools/common/child_process.h"
 #include "tools/common/json_number.h"
 
 namespace wasp::scale {

@@ -8,19 +8,15 @@
 #include <cerrno>
 #include <fstream>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "engine/unique_fd.h"
-#include "tools/bench/scale/probes.h"
-#include "tools/common/json_number.h"
+#include "tools/common/proc_stats.h"
+#include "tools/common/wasp_server_process.h"
 
 namespace wasp::scale {
 namespace {
-
-constexpr absl::Duration kStartTimeout = absl::Seconds(30);
 
 // A port nothing listens on now (the kernel's choice).
 absl::StatusOr<int> FreePort() {
@@ -47,19 +43,6 @@ bool Accepts(int port) {
   return fd.valid() &&
          ::connect(fd.get(), reinterpret_cast<sockaddr*>(&address),
                    sizeof address) == 0;
-}
-
-// The port of a wasp-server ready file, once it is there.
-int ReadyPort(const std::string& path) {
-  std::string json = ReadFile(path);
-  return json.empty() ? 0 : static_cast<int>(JsonNumber(json, "port"));
-}
-
-absl::Status Unready(ChildProcess& process, const std::string& what,
-                     const std::string& log) {
-  return absl::UnavailableError(absl::StrCat(
-      what, process.Running() ? " is not serving after 30 s" : " exited",
-      "; its log:\n", ReadFile(log)));
 }
 
 }  // namespace
@@ -98,17 +81,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerSpec& spec) {
         {spec.nginx, "-e", "stderr", "-c", conf, "-p", spec.work_dir},
         "/dev/null", log, spec.cpu);
     if (!process.ok()) return process.status();
-    absl::Time deadline = absl::Now() + kStartTimeout;
+    absl::Time deadline = absl::Now() + kServerStartTimeout;
     while (!Accepts(*port)) {
       if (!(*process)->Running() || absl::Now() > deadline) {
-        return Unready(**process, "nginx", log);
+        return NotServingError(**process, "nginx", log);
       }
       absl::SleepFor(absl::Milliseconds(50));
     }
     return std::unique_ptr<Server>(new Server(*std::move(process), *port, log));
   }
-  std::string ready = absl::StrCat(spec.work_dir, "/", spec.config, ".ready");
-  ::unlink(ready.c_str());
   std::vector<std::string> args = {
       spec.wasp_server,
       "--port=0",
@@ -117,21 +98,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerSpec& spec) {
       absl::StrCat("--pool=", spec.pool),
       absl::StrCat("--max_connections=", spec.max_connections),
       "--idle_timeout=300s",
-      absl::StrCat("--docroot=", spec.docroot),
-      absl::StrCat("--ready_file=", ready)};
+      absl::StrCat("--docroot=", spec.docroot)};
   if (spec.cpu >= 0) args.push_back(absl::StrCat("--cpus=", spec.cpu));
-  absl::StatusOr<std::unique_ptr<ChildProcess>> process =
-      ChildProcess::Start(args, "/dev/null", log, spec.cpu);
-  if (!process.ok()) return process.status();
-  absl::Time deadline = absl::Now() + kStartTimeout;
-  int port;
-  while ((port = ReadyPort(ready)) == 0) {
-    if (!(*process)->Running() || absl::Now() > deadline) {
-      return Unready(**process, "wasp-server", log);
-    }
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return std::unique_ptr<Server>(new Server(*std::move(process), port, log));
+  absl::StatusOr<WaspServerProcess> server = StartWaspServer(
+      std::move(args), absl::StrCat(spec.work_dir, "/", spec.config, ".ready"),
+      log, spec.cpu);
+  if (!server.ok()) return server.status();
+  return std::unique_ptr<Server>(
+      new Server(std::move(server->process), server->port, log));
 }
 
 std::vector<pid_t> Server::ServingPids() const {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "tools/bench/scale/child_process.h"
+#include "tools/common/child_process.h"
 
 namespace wasp::scale {
 

@@ -1,4 +1,4 @@
-#include "tools/bench/scale/child_process.h"
+#include "tools/common/child_process.h"
 
 #include <fcntl.h>
 #include <sched.h>
@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
-namespace wasp::scale {
+namespace wasp {
 namespace {
 
 int ExitStatus(int status) {
@@ -96,4 +96,4 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
-}  // namespace wasp::scale
+}  // namespace wasp

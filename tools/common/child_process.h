@@ -1,7 +1,7 @@
-// A program the benchmark starts (a server, the load generator): pinned to
-// a CPU, its output in files, stopped and reaped when the object goes.
-#ifndef WASP_TOOLS_BENCH_SCALE_CHILD_PROCESS_H_
-#define WASP_TOOLS_BENCH_SCALE_CHILD_PROCESS_H_
+// A program a tool starts (a server, the load generator, gnuplot): pinned
+// to a CPU, its output in files, stopped and reaped when the object goes.
+#ifndef WASP_TOOLS_COMMON_CHILD_PROCESS_H_
+#define WASP_TOOLS_COMMON_CHILD_PROCESS_H_
 
 #include <sys/types.h>
 
@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-namespace wasp::scale {
+namespace wasp {
 
 class ChildProcess final {
  public:
@@ -42,6 +42,6 @@ class ChildProcess final {
 // The whole file; empty if it cannot be read.
 std::string ReadFile(const std::string& path);
 
-}  // namespace wasp::scale
+}  // namespace wasp
 
-#endif  // WASP_TOOLS_BENCH_SCALE_CHILD_PROCESS_H_
+#endif  // WASP_TOOLS_COMMON_CHILD_PROCESS_H_
