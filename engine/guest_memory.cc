@@ -20,6 +20,15 @@ absl::StatusOr<uint64_t> WholePages(uint64_t bytes) {
   return (bytes + kPageSize - 1) & ~(kPageSize - 1);
 }
 
+// What to do when the process may map no more memory.
+const char* OutOfMemoryHint(int err) {
+  return err == ENOMEM
+             ? "the process may map no more memory: fewer or smaller "
+               "virtines (--pool, --mem), or a higher limit (ulimit -v, "
+               "the service's MemoryMax)"
+             : "";
+}
+
 }  // namespace
 
 absl::StatusOr<GuestMemory> GuestMemory::Allocate(uint64_t bytes) {
@@ -28,7 +37,7 @@ absl::StatusOr<GuestMemory> GuestMemory::Allocate(uint64_t bytes) {
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (addr == MAP_FAILED) {
     return ErrnoError(absl::StrFormat("mmap of %u bytes of guest memory", size),
-                      errno);
+                      errno, OutOfMemoryHint(errno));
   }
   return GuestMemory(Mapping(addr, size));
 }
@@ -41,7 +50,9 @@ absl::StatusOr<GuestMemory> GuestMemory::MapPrivate(int fd, uint64_t bytes) {
     return ErrnoError(
         absl::StrFormat("mmap (copy-on-write) of %u bytes of a snapshot image",
                         size),
-        errno, "is the file that large, and open for reading?");
+        errno,
+        errno == ENOMEM ? OutOfMemoryHint(errno)
+                        : "is the file that large, and open for reading?");
   }
   return GuestMemory(Mapping(addr, size));
 }

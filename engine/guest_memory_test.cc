@@ -1,9 +1,12 @@
 #include "engine/guest_memory.h"
 
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <type_traits>
 #include <utility>
@@ -30,6 +33,34 @@ TEST(GuestMemoryTest, RefusesEmptyAndAbsurdSizes) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(GuestMemory::Allocate(kMax).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// Out of address space (a low RLIMIT_AS, a cgroup limit): the error says
+// what to change. In a child, whose limit does not bind the test.
+TEST(GuestMemoryTest, OutOfMemorySaysWhatToChange) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    // What the child maps now (a sanitizer's shadow included), plus 64 MiB.
+    uint64_t pages = 0;
+    FILE* statm = std::fopen("/proc/self/statm", "r");
+    if (statm == nullptr || std::fscanf(statm, "%lu", &pages) != 1) _exit(3);
+    std::fclose(statm);
+    rlim_t room = pages * sysconf(_SC_PAGESIZE) + (rlim_t{64} << 20);
+    rlimit limit = {room, room};
+    if (setrlimit(RLIMIT_AS, &limit) != 0) _exit(2);
+    auto memory = GuestMemory::Allocate(uint64_t{1} << 30);
+    _exit(!memory.ok() &&
+                  memory.status().code() ==
+                      absl::StatusCode::kResourceExhausted &&
+                  memory.status().message().find("--pool, --mem") !=
+                      absl::string_view::npos
+              ? 0
+              : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "status " << status;
 }
 
 TEST(GuestMemoryTest, TranslatesRangesInside) {
