@@ -71,7 +71,7 @@ absl::Status Virtine::CreateMachine(GuestMemory memory) {
   ASSIGN_OR_RETURN(std::unique_ptr<Vm> vm, Vm::Create(*kvm));
   RETURN_IF_ERROR(vm->MapMemory(0, 0, memory.host_base(), memory.size()));
   ASSIGN_OR_RETURN(std::unique_ptr<Vcpu> vcpu, Vcpu::Create(*vm, 0));
-  budget_ = std::make_unique<RunBudget>(&vcpu->run());
+  budget_ = std::make_unique<RunBudget>(&vcpu->run_page());
   memory_ = std::move(memory);
   vm_ = std::move(vm);
   vcpu_ = std::move(vcpu);
@@ -204,7 +204,7 @@ absl::Status Virtine::ResetCpu(bool full) {
       vcpu_->SetSregsOnEntry(restore_cpu_.sregs);
     }
   }
-  __atomic_store_n(&vcpu_->run().immediate_exit, 0, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&vcpu_->run_page().immediate_exit, 0, __ATOMIC_SEQ_CST);
   state_ = State::kReady;
   clean_exit_ = true;
   phase_ = Phase::kFresh;
@@ -239,7 +239,7 @@ absl::StatusOr<Exit> Virtine::run(absl::Time deadline) {
 }
 
 absl::StatusOr<Exit> Virtine::RunLoop() {
-  kvm_run& run = vcpu_->run();
+  kvm_run& run = vcpu_->run_page();
   for (;;) {
     if (int err = vcpu_->Run(); err != 0) {
       if (err != EINTR && err != EAGAIN) return ErrnoError("KVM_RUN", err);
@@ -284,7 +284,7 @@ absl::StatusOr<Exit> Virtine::RunLoop() {
 }
 
 std::optional<Exit> Virtine::HandleIo() {
-  const kvm_run& run = vcpu_->run();
+  const kvm_run& run = vcpu_->run_page();
   if (run.io.direction != KVM_EXIT_IO_OUT) {
     return Poison(FaultExit(FaultKind::kUnknownPort, run.io.port));
   }

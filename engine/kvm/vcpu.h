@@ -33,8 +33,9 @@ class Vcpu final {
   // cannot be undone by that completion.
   absl::Status CompletePendingExit();
 
-  kvm_run& run() { return *run_; }
-  const kvm_run& run() const { return *run_; }
+  // The kvm_run page shared with KVM: the last exit's details.
+  kvm_run& run_page() { return *run_; }
+  const kvm_run& run_page() const { return *run_; }
 
   // General registers as of the last exit; valid after any Run().
   const kvm_regs& regs() const { return run_->s.regs.regs; }
