@@ -16,7 +16,8 @@ Otherwise .c and .asm sources are compiled freestanding, linked by
 bazel/guest.ld at load_address, and the entry is `_start`.
 """
 
-_GUEST_CFLAGS = [
+# How guest C is compiled; guest/vcc builds its archive with the same.
+GUEST_CFLAGS = [
     "-ffreestanding",
     "-nostdlib",
     "-mno-red-zone",
@@ -74,7 +75,7 @@ def _flat_image(name, srcs, hdrs, **kwargs):
 
 def _linked_image(name, srcs, hdrs, load_address, copts, **kwargs):
     objs = "$(RULEDIR)/_%s_objs" % name
-    cflags = " ".join(_GUEST_CFLAGS + copts)
+    cflags = " ".join(GUEST_CFLAGS + copts)
     cmd = "\n".join([
         "objs=%s; rm -rf $$objs; mkdir -p $$objs; n=0; linked=" % objs,
         "for s in %s; do" % _locations(srcs),

@@ -56,8 +56,8 @@
 #define WASP_HC_WRITE 1   /* (const void *buf, size_t len) -> bytes written */
 #define WASP_HC_GET_ARG 2 /* (void *buf, size_t cap) -> argument length */
 #define WASP_HC_SET_RESULT 3 /* (const void *buf, size_t len) -> 0 */
-#define WASP_HC_SNAPSHOT                                          \
-  4 /* (struct wasp_call_area *area,                              \
+#define WASP_HC_SNAPSHOT                                           \
+  4 /* (struct wasp_call_area *area,                               \
         struct wasp_request_area *requests) -> 0; either may be 0; \
         -WASP_EPERM once the virtine has a snapshot */
 /* Sockets: a network virtine serves one connection (see below). */
