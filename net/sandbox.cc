@@ -311,6 +311,10 @@ absl::Status ConfineServingProcess() {
   }
   if (absl::Status status = DropCapabilities(); !status.ok()) return status;
   if (!SeccompInThisBuild()) return absl::OkStatus();
+  return InstallSeccompFilter();
+}
+
+absl::Status InstallSeccompFilter() {
   Program program = Filter();
   sock_fprog fprog = {static_cast<unsigned short>(program.size()),
                       program.data()};

@@ -45,6 +45,10 @@ absl::Status ConfineServingProcess();
 // sanitizers' runtime uses ptrace and more at exit.
 bool SeccompInThisBuild();
 
+// The third layer alone, in any build (needs no_new_privs or
+// CAP_SYS_ADMIN); ConfineServingProcess() applies it where it can.
+absl::Status InstallSeccompFilter();
+
 }  // namespace wasp
 
 #endif  // WASP_NET_SANDBOX_H_
