@@ -18,6 +18,8 @@ enum {
   // Small bodies ride behind their head: fewer output segments.
   kCopyBody = 4096,
   kOutCap = 16 * (kCopyBody + HTTP_RESPONSE_HEAD_MAX),
+  // The access log's first buffer, behind the output's: one allocation a run.
+  kLogStart = 1024,
 };
 
 const uint32_t app_input_capacity = kInCap;
@@ -150,6 +152,15 @@ struct reply {
   size_t log_cap;
 };
 
+// The first log buffer shares the output's allocation; a larger one is
+// its own.
+static char* grow_log(struct reply* r, size_t cap) {
+  if (r->log != (char*)r->out + kOutCap) return wasp_realloc(r->log, cap);
+  char* grown = wasp_malloc(cap);
+  if (grown != NULL) __builtin_memcpy(grown, r->log, r->log_len);
+  return grown;
+}
+
 // The access log record of a response (nothing when the host keeps no log).
 // The buffer starts small and grows to what a record can take (each byte
 // escaped to at most 4), up to WASP_REQUEST_LOG_MAX.
@@ -162,7 +173,7 @@ static void log_request(struct reply* r, const struct http_request* req,
     size_t cap = r->log_cap * 2;
     while (cap - r->log_len < bound && cap < WASP_REQUEST_LOG_MAX) cap *= 2;
     if (cap > WASP_REQUEST_LOG_MAX) cap = WASP_REQUEST_LOG_MAX;
-    char* grown = wasp_realloc(r->log, cap);
+    char* grown = grow_log(r, cap);
     if (grown == NULL) return;  // the record is lost, the response is not
     r->log = grown;
     r->log_cap = cap;
@@ -397,12 +408,12 @@ static size_t serve(struct reply* r, const char* in, size_t len) {
 }
 
 int app_handle(struct wasp_request_area* area) {
-  struct reply r = {.area = area, .out = wasp_malloc(kOutCap)};
+  size_t log_cap = area->in_flags & WASP_INPUT_LOG ? kLogStart : 0;
+  struct reply r = {.area = area, .out = wasp_malloc(kOutCap + log_cap)};
   if (r.out == NULL) return 1;
-  if (area->in_flags & WASP_INPUT_LOG) {
-    r.log_cap = 1024;
-    r.log = wasp_malloc(r.log_cap);
-    if (r.log == NULL) return 1;
+  if (log_cap != 0) {
+    r.log = (char*)r.out + kOutCap;
+    r.log_cap = log_cap;
   }
   size_t len = area->in_len < area->in_cap ? area->in_len : area->in_cap;
   area->iov_count = 0;

@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "guest/apps/echo/echo_image.h"
@@ -440,6 +441,33 @@ TEST_P(HttpAppTest, WritesAccessLogRecordsWhenAsked) {
       0);
   ASSERT_TRUE(result.ok());
   EXPECT_TRUE(result->log.empty());
+  ASSERT_TRUE(pool_->Release(*handler).ok());
+}
+
+// Records that outgrow the first log buffer move to a larger one, whole and
+// in order.
+TEST_P(HttpAppTest, AccessLogGrowsPastItsFirstBuffer) {
+  Start(true);
+  auto handler = pool_->Acquire();
+  ASSERT_TRUE(handler.ok()) << handler.status();
+  std::string input;
+  std::string expected;
+  for (int i = 0; i < 20; ++i) {
+    std::string agent = absl::StrCat("agent-", i, "-", std::string(200, 'a'));
+    absl::StrAppend(&input,
+                    "GET /hello.txt HTTP/1.1\r\nHost: t\r\nUser-Agent: ", agent,
+                    "\r\n\r\n");
+    absl::StrAppend(&expected, "\"GET /hello.txt HTTP/1.1\" 200 22 \"-\" \"",
+                    agent, "\"\n");
+  }
+  ASSERT_GT(expected.size(), 4096u);
+  auto result = (*handler)->Run(
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(input.data()),
+                          input.size()),
+      WASP_INPUT_LOG);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->outcome, RunResult::Outcome::kAnswered) << result->failure;
+  EXPECT_EQ(std::string(result->log.begin(), result->log.end()), expected);
   ASSERT_TRUE(pool_->Release(*handler).ok());
 }
 

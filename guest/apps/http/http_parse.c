@@ -474,9 +474,12 @@ static void put(struct writer* w, const char* s, size_t n) {
     w->overflow = 1;
     return;
   }
-  for (size_t i = 0; i < n; ++i) w->out[w->len + i] = s[i];
+  __builtin_memcpy(w->out + w->len, s, n);  // the runtime's memcpy in a guest
   w->len += n;
 }
+
+// A string literal, its length known when compiled.
+#define put_literal(w, s) put((w), (s), sizeof(s) - 1)
 
 static void put_str(struct writer* w, const char* s) {
   size_t n = 0;
@@ -532,73 +535,73 @@ const char* http_reason(int status) {
 size_t http_format_head(const struct http_response* resp, char* out,
                         size_t cap) {
   struct writer w = {out, cap, 0, 0};
-  put_str(&w, "HTTP/1.1 ");
+  put_literal(&w, "HTTP/1.1 ");
   put_u64(&w, (uint64_t)resp->status);
-  put_str(&w, " ");
+  put_literal(&w, " ");
   put_str(&w, http_reason(resp->status));
-  put_str(&w, "\r\nServer: wasp\r\n");
+  put_literal(&w, "\r\nServer: wasp\r\n");
   // Without a clock an origin server sends no Date (RFC 9110 6.6.1).
   if (resp->date != NULL && resp->date[0] != '\0') {
-    put_str(&w, "Date: ");
+    put_literal(&w, "Date: ");
     put_str(&w, resp->date);
-    put_str(&w, "\r\n");
+    put_literal(&w, "\r\n");
   }
   if (resp->content_type_len > 0) {
-    put_str(&w, "Content-Type: ");
+    put_literal(&w, "Content-Type: ");
     put(&w, resp->content_type, resp->content_type_len);
-    put_str(&w, "\r\n");
+    put_literal(&w, "\r\n");
   }
   // A 304 has no body; its length would be the full representation's.
   if (resp->status != 304) {
-    put_str(&w, "Content-Length: ");
+    put_literal(&w, "Content-Length: ");
     put_u64(&w, resp->content_length);
-    put_str(&w, "\r\n");
+    put_literal(&w, "\r\n");
   }
   if (resp->location_len > 0) {
-    put_str(&w, "Location: ");
+    put_literal(&w, "Location: ");
     put(&w, resp->location, resp->location_len);
-    put_str(&w, "\r\n");
+    put_literal(&w, "\r\n");
   }
   if (resp->etag != NULL) {
-    put_str(&w, "ETag: ");
+    put_literal(&w, "ETag: ");
     put_str(&w, resp->etag);
-    put_str(&w, "\r\n");
+    put_literal(&w, "\r\n");
   }
   if (resp->last_modified != NULL) {
-    put_str(&w, "Last-Modified: ");
+    put_literal(&w, "Last-Modified: ");
     put_str(&w, resp->last_modified);
-    put_str(&w, "\r\n");
+    put_literal(&w, "\r\n");
   }
-  if (resp->accept_ranges) put_str(&w, "Accept-Ranges: bytes\r\n");
+  if (resp->accept_ranges) put_literal(&w, "Accept-Ranges: bytes\r\n");
   if (resp->status == 206) {
-    put_str(&w, "Content-Range: bytes ");
+    put_literal(&w, "Content-Range: bytes ");
     put_u64(&w, resp->range_first);
-    put_str(&w, "-");
+    put_literal(&w, "-");
     put_u64(&w, resp->range_last);
-    put_str(&w, "/");
+    put_literal(&w, "/");
     put_u64(&w, resp->range_total);
-    put_str(&w, "\r\n");
+    put_literal(&w, "\r\n");
   } else if (resp->status == 416) {
-    put_str(&w, "Content-Range: bytes */");
+    put_literal(&w, "Content-Range: bytes */");
     put_u64(&w, resp->range_total);
-    put_str(&w, "\r\n");
+    put_literal(&w, "\r\n");
   }
-  if (resp->status == 405) put_str(&w, "Allow: GET, HEAD\r\n");
+  if (resp->status == 405) put_literal(&w, "Allow: GET, HEAD\r\n");
   if (!resp->keep_alive) {
-    put_str(&w, "Connection: close\r\n");
+    put_literal(&w, "Connection: close\r\n");
   } else if (resp->minor_version == 0) {
-    put_str(&w, "Connection: keep-alive\r\n");
+    put_literal(&w, "Connection: keep-alive\r\n");
   }
-  put_str(&w, "\r\n");
+  put_literal(&w, "\r\n");
   return w.overflow ? 0 : w.len;
 }
 
 size_t http_error_body(int status, char* out, size_t cap) {
   struct writer w = {out, cap, 0, 0};
   put_u64(&w, (uint64_t)status);
-  put_str(&w, " ");
+  put_literal(&w, " ");
   put_str(&w, http_reason(status));
-  put_str(&w, "\n");
+  put_literal(&w, "\n");
   return w.overflow ? 0 : w.len;
 }
 
@@ -608,8 +611,8 @@ size_t http_error_body(int status, char* out, size_t cap) {
 // as \xHH (as nginx does), "-" when absent.
 static void put_log_field(struct writer* w, struct http_field f) {
   static const char hex[] = "0123456789ABCDEF";
-  put_str(w, "\"");
-  if (f.len == 0) put_str(w, "-");
+  put_literal(w, "\"");
+  if (f.len == 0) put_literal(w, "-");
   size_t i = 0;
   while (i < f.len) {
     size_t run = i;
@@ -630,7 +633,7 @@ static void put_log_field(struct writer* w, struct http_field f) {
     }
     i = run + 1;
   }
-  put_str(w, "\"");
+  put_literal(w, "\"");
 }
 
 size_t http_log_record(const struct http_request* req, int status,
@@ -638,14 +641,14 @@ size_t http_log_record(const struct http_request* req, int status,
   if (len > cap) return len;
   struct writer w = {out + len, cap - len, 0, 0};
   put_log_field(&w, req->request_line);
-  put_str(&w, " ");
+  put_literal(&w, " ");
   put_u64(&w, (uint64_t)status);
-  put_str(&w, " ");
+  put_literal(&w, " ");
   put_u64(&w, body_bytes);
-  put_str(&w, " ");
+  put_literal(&w, " ");
   put_log_field(&w, req->referer);
-  put_str(&w, " ");
+  put_literal(&w, " ");
   put_log_field(&w, req->user_agent);
-  put_str(&w, "\n");
+  put_literal(&w, "\n");
   return w.overflow ? len : len + w.len;
 }
