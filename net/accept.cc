@@ -5,11 +5,9 @@
 #include <sys/socket.h>
 
 #include <cerrno>
-#include <cstring>
 
-#include "absl/strings/str_format.h"
+#include "absl/status/status.h"
 #include "absl/time/clock.h"
-#include "net/event_log.h"
 
 namespace wasp {
 namespace {
@@ -25,8 +23,9 @@ void MultishotAccept::Arm(Uring& ring) {
   io_uring_sqe_set_data64(sqe, user_data_);
 }
 
-UniqueFd MultishotAccept::Complete(Uring& ring, const io_uring_cqe& cqe,
-                                   bool stopping) {
+absl::StatusOr<UniqueFd> MultishotAccept::Complete(Uring& ring,
+                                                   const io_uring_cqe& cqe,
+                                                   bool stopping) {
   bool ended = !(cqe.flags & IORING_CQE_F_MORE);
   if (cqe.res >= 0) {
     UniqueFd socket(cqe.res);
@@ -37,9 +36,8 @@ UniqueFd MultishotAccept::Complete(Uring& ring, const io_uring_cqe& cqe,
     return socket;
   }
   if (cqe.res == -EINVAL || stopping) return UniqueFd();
-  LogEvent(absl::StrFormat("accept failed: %s", strerror(-cqe.res)));
   if (ended) again_ = absl::Now() + kRetryPause;
-  return UniqueFd();
+  return absl::ErrnoToStatus(-cqe.res, "accept failed");
 }
 
 void MultishotAccept::RearmIfDue(Uring& ring) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "engine/unique_fd.h"
 #include "net/uring.h"
@@ -19,12 +20,13 @@ class MultishotAccept final {
       : listener_(listener), user_data_(user_data) {}
 
   void Arm(Uring& ring);
-  // The connection a completion carries (TCP_NODELAY set), or an invalid fd.
-  // While `stopping` nothing is armed again. After an error (out of
-  // descriptors or memory) connections wait in the backlog and accepting
-  // resumes at RearmIfDue a tick later, not in a failing loop; the
-  // listener's shutdown (EINVAL) ends it quietly.
-  UniqueFd Complete(Uring& ring, const io_uring_cqe& cqe, bool stopping);
+  // The connection a completion carries (TCP_NODELAY set); an invalid fd
+  // once the listener is shut down (EINVAL) or while `stopping`, when
+  // nothing is armed again. An error is a failed accept (out of descriptors
+  // or memory): connections wait in the backlog and accepting resumes at
+  // RearmIfDue a tick later, not in a failing loop.
+  absl::StatusOr<UniqueFd> Complete(Uring& ring, const io_uring_cqe& cqe,
+                                    bool stopping);
   // Call once per loop iteration.
   void RearmIfDue(Uring& ring);
 

@@ -125,8 +125,13 @@ void Acceptor::Loop() {
   while (!stop_) {
     absl::Status status =
         (*ring)->SubmitAndWait(100, [&](const io_uring_cqe& cqe) {
-          UniqueFd socket = accept.Complete(**ring, cqe, stop_);
-          if (socket.valid()) LeastLoaded()->Enqueue(std::move(socket));
+          absl::StatusOr<UniqueFd> socket = accept.Complete(**ring, cqe, stop_);
+          if (!socket.ok()) {
+            LeastLoaded()->CountAcceptError();
+            LogEvent(absl::StrCat("acceptor: ", socket.status().ToString()));
+          } else if (socket->valid()) {
+            LeastLoaded()->Enqueue(*std::move(socket));
+          }
         });
     if (!status.ok()) LogEvent(status.ToString());
     if (!stop_) accept.RearmIfDue(**ring);

@@ -31,6 +31,10 @@ constexpr Family kFamilies[] = {
      "Connections refused at once: the worker had --max-connections open "
      "(or, with a session per connection, its pool and queue were full).",
      Read<&WorkerMetrics::connections_refused>},
+    {"wasp_accept_errors_total", "counter",
+     "Accepts that failed (out of descriptors or memory); the connections "
+     "wait in the listen backlog and accepting resumes 100 ms later.",
+     Read<&WorkerMetrics::accept_errors>},
     {"wasp_connections_open", "gauge", "Connections open.",
      Read<&WorkerMetrics::connections_open>},
     {"wasp_connections_idle", "gauge",
@@ -48,6 +52,10 @@ constexpr Family kFamilies[] = {
      "Requests refused because the queue for a free virtine was full (HTTP: "
      "503).",
      Read<&WorkerMetrics::requests_rejected>},
+    {"wasp_requests_unserved_total", "counter",
+     "Requests refused (HTTP: 503) because no virtine or process could be "
+     "made for them: the host was out of memory or descriptors.",
+     Read<&WorkerMetrics::requests_unserved>},
     {"wasp_runs_total", "counter",
      "Runs of request-scoped handlers (each answers the requests it finds).",
      Read<&WorkerMetrics::runs>},

@@ -13,6 +13,7 @@ namespace wasp {
 struct WorkerMetrics {
   std::atomic<uint64_t> connections_total{0};
   std::atomic<uint64_t> connections_refused{0};  // past --max-connections
+  std::atomic<uint64_t> accept_errors{0};        // out of descriptors or memory
   std::atomic<int64_t> connections_open{0};
   // Of the open ones: waiting for the client (holding no virtine), and
   // holding a virtine or sending a response.
@@ -22,7 +23,9 @@ struct WorkerMetrics {
   // per connection, waiting for a session).
   std::atomic<int64_t> connections_queued{0};
   std::atomic<uint64_t> requests_rejected{0};  // that queue was full
-  std::atomic<uint64_t> runs{0};               // request-scoped runs
+  // No virtine (or process) could be made for them: out of memory or fds.
+  std::atomic<uint64_t> requests_unserved{0};
+  std::atomic<uint64_t> runs{0};  // request-scoped runs
   std::atomic<int64_t> hibernated_bytes{0};
   std::atomic<uint64_t> hibernations{0};
   std::atomic<uint64_t> reset_failures{0};  // virtines discarded

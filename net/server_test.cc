@@ -2,7 +2,14 @@
 // port, driven as clients drive it, for each isolation.
 #include "net/server.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -69,7 +76,57 @@ struct ServerSetup {
   size_t workers = 1;
   absl::Duration idle_timeout = absl::Seconds(10);
   absl::Duration cpu_budget = absl::Milliseconds(200);
+  bool fresh_vm = false;
 };
+
+// A low RLIMIT_NOFILE for the process while it lives (io_uring reads the
+// limit when an accept is armed: lower it before the server starts), and a
+// table filled up to it on demand.
+class DescriptorLimit {
+ public:
+  DescriptorLimit() {
+    EXPECT_EQ(::getrlimit(RLIMIT_NOFILE, &saved_), 0);
+    int highest = 0;
+    for (const auto& entry :
+         std::filesystem::directory_iterator("/proc/self/fd")) {
+      highest = std::max(highest, std::stoi(entry.path().filename()));
+    }
+    rlimit lowered = saved_;
+    lowered.rlim_cur = static_cast<rlim_t>(highest) + 256;  // for the server
+    EXPECT_EQ(::setrlimit(RLIMIT_NOFILE, &lowered), 0);
+  }
+  ~DescriptorLimit() {
+    Free();
+    EXPECT_EQ(::setrlimit(RLIMIT_NOFILE, &saved_), 0);
+  }
+  DescriptorLimit(const DescriptorLimit&) = delete;
+  DescriptorLimit& operator=(const DescriptorLimit&) = delete;
+
+  // Leaves the process one more descriptor (a client's socket, say).
+  void FillAllButOne() {
+    for (int fd; (fd = ::dup(STDERR_FILENO)) >= 0;) fillers_.push_back(fd);
+    EXPECT_EQ(errno, EMFILE);
+    ASSERT_FALSE(fillers_.empty());
+    ::close(fillers_.back());
+    fillers_.pop_back();
+  }
+  void Free() {
+    for (int fd : fillers_) ::close(fd);
+    fillers_.clear();
+  }
+
+ private:
+  rlimit saved_;
+  std::vector<int> fillers_;
+};
+
+// The value of a worker 0 counter in the server's metrics.
+uint64_t Counter(const std::string& metrics, const std::string& name) {
+  std::string key = name + "{worker=\"0\"} ";
+  size_t at = metrics.find(key);
+  if (at == std::string::npos) return 0;
+  return std::stoull(metrics.substr(at + key.size()));
+}
 
 // What serves `app` under `isolation`, as wasp-server builds it.
 absl::StatusOr<ServingPool> MakePool(
@@ -80,7 +137,8 @@ absl::StatusOr<ServingPool> MakePool(
       return MakeVirtinePool(app.image, {.memory_bytes = 1 << 20,
                                          .capacity = setup.pool,
                                          .cpu_budget = setup.cpu_budget,
-                                         .config = config});
+                                         .config = config,
+                                         .fresh_vm = setup.fresh_vm});
     case Isolation::kNone:
       if (app.native.handle != nullptr) {
         ASSIGN_OR_RETURN(auto handlers,
@@ -227,6 +285,51 @@ TEST_P(ServerTest, RefusesPromptlyPastMaxConnections) {
   absl::SleepFor(absl::Milliseconds(50));
   TcpClient next = Connect();
   EXPECT_EQ(Echo(next, "three"), "three");
+}
+
+// Out of descriptors at run time: accepts fail and are counted, open
+// connections are still served, and the waiting client is served once
+// descriptors are free again.
+TEST_P(ServerTest, KeepsServingWhenAcceptsRunOutOfDescriptors) {
+  DescriptorLimit limit;
+  StartServer(EchoApp(), {.pool = 2});
+  TcpClient served = Connect();
+  ASSERT_EQ(Echo(served, "before"), "before");
+  std::optional<TcpClient> waiting;
+  {
+    limit.FillAllButOne();
+    waiting.emplace(Connect());  // the kernel completes it; the server cannot
+    absl::Time deadline = absl::Now() + absl::Seconds(5);
+    while (Counter(server_->Metrics(), "wasp_accept_errors_total") == 0 &&
+           absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    EXPECT_GE(Counter(server_->Metrics(), "wasp_accept_errors_total"), 1u)
+        << server_->Metrics();
+    EXPECT_EQ(Echo(served, "during"), "during");
+    limit.Free();
+  }
+  EXPECT_EQ(Echo(*waiting, "after"), "after");
+  EXPECT_EQ(Echo(served, "still"), "still");
+}
+
+// A request for which no virtine can be made (here: no descriptor for a
+// new VM) is refused at once and counted; the next one is served.
+TEST_P(VirtineServerTest, RequestsWithoutAVirtineAreRefusedAndCounted) {
+  DescriptorLimit limit;
+  StartServer(EchoApp(), {.pool = 2, .fresh_vm = true});
+  TcpClient first = Connect();
+  ASSERT_EQ(Echo(first, "boot"), "boot");
+  TcpClient refused = Connect();
+  ASSERT_EQ(Echo(refused, "accepted"), "accepted");
+  limit.FillAllButOne();
+  ASSERT_TRUE(refused.Send("no vm").ok());
+  EXPECT_TRUE(refused.ClosedWithin(absl::Seconds(5)));
+  limit.Free();
+  EXPECT_EQ(Counter(server_->Metrics(), "wasp_requests_unserved_total"), 1u)
+      << server_->Metrics();
+  TcpClient next = Connect();
+  EXPECT_EQ(Echo(next, "served"), "served");
 }
 
 // A session per connection (a process): a connection gets one when its

@@ -247,8 +247,14 @@ void Worker::Handle(const io_uring_cqe& cqe) {
   uint64_t data = io_uring_cqe_get_data64(&cqe);
   Tag tag = TagOf(data);
   if (tag == kTagAccept) {
-    UniqueFd socket = accept_->Complete(*ring_, cqe, draining_);
-    if (socket.valid()) Accept(std::move(socket));
+    absl::StatusOr<UniqueFd> socket = accept_->Complete(*ring_, cqe, draining_);
+    if (!socket.ok()) {
+      CountAcceptError();
+      LogEvent(absl::StrFormat("worker %d: %s", options_.index,
+                               socket.status().ToString()));
+    } else if (socket->valid()) {
+      Accept(*std::move(socket));
+    }
     return;
   }
   if (tag == kTagWake) {

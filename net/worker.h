@@ -94,6 +94,8 @@ class Worker final {
     return metrics_.connections_open.load(std::memory_order_relaxed);
   }
   const WorkerMetrics& metrics() const { return metrics_; }
+  // An accept for this worker failed (any thread: the acceptor's too).
+  void CountAcceptError() { ++metrics_.accept_errors; }
 
  private:
   struct Connection;

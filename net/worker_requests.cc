@@ -112,9 +112,12 @@ void Worker::DispatchQueued() {
     Connection& c = *connections_[index];
     if (c.state != State::kQueued || c.generation != generation) continue;
     absl::StatusOr<RequestHandler*> handler = handlers_->Acquire();
-    if (!handler.ok()) {
-      queue_.emplace_front(index, generation);
-      return;
+    if (!handler.ok()) {  // below capacity: none could be made
+      ++metrics_.requests_unserved;
+      LogEvent(absl::StrFormat("worker %d: no virtine for a request: %s",
+                               options_.index, handler.status().ToString()));
+      Refuse(index, kBusy);
+      continue;
     }
     RunRequests(index, *handler);
   }

@@ -102,8 +102,10 @@ void Worker::Bind(size_t index) {
 void Worker::Assign(size_t index) {
   Connection& c = *connections_[index];
   SessionSlot& slot = *c.slot;
+  const bool full = sessions_->in_use() >= sessions_->capacity();
   absl::StatusOr<std::unique_ptr<Session>> session = sessions_->Acquire();
   if (!session.ok()) {
+    ++(full ? metrics_.requests_rejected : metrics_.requests_unserved);
     LogEvent(absl::StrFormat("worker %d: no session for a connection: %s",
                              options_.index, session.status().ToString()));
     return Refuse(index, kBusy);
