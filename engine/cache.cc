@@ -5,7 +5,7 @@
 #include <mutex>
 
 #include "absl/strings/str_format.h"
-#include "engine/status_macros.h"
+#include "base/status_macros.h"
 
 namespace wasp {
 

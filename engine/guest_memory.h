@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "engine/page_set.h"
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace wasp {
 

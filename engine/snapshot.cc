@@ -1,6 +1,6 @@
 #include "engine/snapshot.h"
 
-#include "engine/status_macros.h"
+#include "base/status_macros.h"
 
 namespace wasp {
 

@@ -8,7 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 #include "net/uring.h"
 
 namespace wasp {

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "absl/status/statusor.h"
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace wasp {
 

@@ -7,7 +7,7 @@
 #include <cerrno>
 
 #include "absl/strings/str_format.h"
-#include "engine/status_macros.h"
+#include "base/status_macros.h"
 #include "net/accept.h"
 #include "net/event_log.h"
 #include "net/uring.h"

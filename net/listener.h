@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 #include "net/worker.h"
 
 namespace wasp {

@@ -2,7 +2,7 @@
 
 #include <sys/socket.h>
 
-#include "engine/status_macros.h"
+#include "base/status_macros.h"
 #include "net/metrics.h"
 
 namespace wasp {

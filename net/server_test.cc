@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/status_macros.h"
+#include "base/status_macros.h"
 #include "gtest/gtest.h"
 #include "guest/apps/echo/echo_image.h"
 #include "net/native/apps.h"

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <vector>
 
-#include "engine/status_macros.h"
+#include "base/status_macros.h"
 
 namespace wasp {
 

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/cache.h"
-#include "engine/status_macros.h"
+#include "base/status_macros.h"
 #include "guest/abi/hypercall.h"
 #include "net/virtine_handler.h"
 

@@ -12,7 +12,7 @@
 #include <mutex>
 
 #include "absl/strings/str_format.h"
-#include "engine/status_macros.h"
+#include "base/status_macros.h"
 #include "net/event_log.h"
 #include "net/worker_connection.h"
 

@@ -28,7 +28,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 #include "net/accept.h"
 #include "net/access_log.h"
 #include "net/metrics.h"

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 #include "net/request_input.h"
 #include "net/session.h"
 #include "net/worker.h"

@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/kvm/ioctls.h"
-#include "engine/status_macros.h"
+#include "base/status_macros.h"
 
 namespace wasp {
 namespace {

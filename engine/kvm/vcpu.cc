@@ -6,7 +6,7 @@
 #include <cerrno>
 
 #include "engine/kvm/ioctls.h"
-#include "engine/status_macros.h"
+#include "base/status_macros.h"
 
 namespace wasp {
 

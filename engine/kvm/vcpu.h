@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "engine/kvm/ioctls.h"
 #include "engine/kvm/vm.h"
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace wasp {
 

@@ -4,7 +4,7 @@
 
 #include <cerrno>
 
-#include "engine/status_macros.h"
+#include "base/status_macros.h"
 
 namespace wasp {
 

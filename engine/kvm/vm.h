@@ -7,7 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/kvm/kvm_system.h"
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace wasp {
 

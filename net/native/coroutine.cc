@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <cstdlib>
 
-#include "engine/status_macros.h"
+#include "base/status_macros.h"
 
 namespace wasp {
 

@@ -11,7 +11,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace wasp {
 

@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_format.h"
-#include "engine/status_macros.h"
+#include "base/status_macros.h"
 #include "guest/abi/hypercall.h"
 #include "net/native/coroutine.h"
 #include "net/native/native_runtime.h"

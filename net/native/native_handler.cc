@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "absl/strings/str_format.h"
-#include "engine/status_macros.h"
+#include "base/status_macros.h"
 #include "guest/abi/hypercall.h"
 #include "net/native/native_runtime.h"
 #include "net/request_area.h"

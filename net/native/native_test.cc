@@ -16,7 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 #include "gtest/gtest.h"
 #include "guest/abi/hypercall.h"
 #include "guest/apps/http/docroot.h"

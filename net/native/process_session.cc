@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
-#include "engine/status_macros.h"
-#include "engine/unique_fd.h"
+#include "base/status_macros.h"
+#include "base/unique_fd.h"
 #include "guest/abi/hypercall.h"
 #include "net/native/native_runtime.h"
 #include "net/request_area.h"

@@ -8,7 +8,7 @@
 
 #include <cerrno>
 
-#include "engine/status_macros.h"
+#include "base/status_macros.h"
 
 namespace wasp::testing {
 

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "engine/status_macros.h"
+#include "base/status_macros.h"
 #include "guest/abi/hypercall.h"
 #include "tests/guests/boot/echo_boot_image.h"
 #include "tests/guests/boot/echo_long_image.h"

@@ -3,7 +3,7 @@
 #define WASP_TOOLS_COMMON_LOOPBACK_H_
 
 #include "absl/status/statusor.h"
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace wasp {
 

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <string>
 
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 #include "gtest/gtest.h"
 
 namespace wasp {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "engine/status_macros.h"
+#include "base/status_macros.h"
 
 namespace wasp::load {
 

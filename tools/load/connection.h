@@ -9,7 +9,7 @@
 #include <optional>
 #include <vector>
 
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 #include "tools/load/http_response.h"
 #include "tools/load/pacer.h"
 

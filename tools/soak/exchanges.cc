@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 #include "tools/common/loopback.h"
 
 namespace wasp::soak {

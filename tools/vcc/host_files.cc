@@ -14,7 +14,7 @@
 #include <string>
 
 #include "absl/algorithm/container.h"
-#include "engine/status_macros.h"
+#include "base/status_macros.h"
 #include "engine/virtine.h"
 #include "guest/abi/hypercall.h"
 

@@ -18,7 +18,7 @@
 #include "engine/cache.h"
 #include "engine/console.h"
 #include "engine/image.h"
-#include "engine/status_macros.h"
+#include "base/status_macros.h"
 #include "engine/virtine.h"
 #include "guest/abi/hypercall.h"
 #include "tools/vcc/host_files.h"

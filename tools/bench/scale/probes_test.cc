@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "absl/time/clock.h"
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 #include "gtest/gtest.h"
 
 namespace wasp::scale {

@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 #include "tools/common/proc_stats.h"
 #include "tools/common/wasp_server_process.h"
 

@@ -1,6 +1,6 @@
 // Owning wrappers for a file descriptor and an mmap'd region.
-#ifndef WASP_ENGINE_UNIQUE_FD_H_
-#define WASP_ENGINE_UNIQUE_FD_H_
+#ifndef WASP_BASE_UNIQUE_FD_H_
+#define WASP_BASE_UNIQUE_FD_H_
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -68,4 +68,4 @@ class Mapping final {
 
 }  // namespace wasp
 
-#endif  // WASP_ENGINE_UNIQUE_FD_H_
+#endif  // WASP_BASE_UNIQUE_FD_H_

@@ -1,6 +1,6 @@
 // Status propagation helpers: Debian's Abseil 20220623 has none.
-#ifndef WASP_ENGINE_STATUS_MACROS_H_
-#define WASP_ENGINE_STATUS_MACROS_H_
+#ifndef WASP_BASE_STATUS_MACROS_H_
+#define WASP_BASE_STATUS_MACROS_H_
 
 #include <cerrno>
 
@@ -38,4 +38,4 @@ inline absl::Status ErrnoError(absl::string_view call, int err,
 
 }  // namespace wasp
 
-#endif  // WASP_ENGINE_STATUS_MACROS_H_
+#endif  // WASP_BASE_STATUS_MACROS_H_
