@@ -13,8 +13,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
-#include "engine/page_set.h"
 #include "base/unique_fd.h"
+#include "engine/page_set.h"
 
 namespace wasp {
 

@@ -10,8 +10,8 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "engine/guest_memory.h"
 #include "base/unique_fd.h"
+#include "engine/guest_memory.h"
 
 namespace wasp {
 

@@ -8,8 +8,8 @@
 #include <iterator>
 
 #include "absl/strings/str_format.h"
-#include "engine/kvm/kvm_system.h"
 #include "base/status_macros.h"
+#include "engine/kvm/kvm_system.h"
 #include "engine/x86/long_mode.h"
 #include "engine/x86/real_mode.h"
 #include "guest/abi/hypercall.h"

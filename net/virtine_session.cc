@@ -3,8 +3,8 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
-#include "engine/cache.h"
 #include "base/status_macros.h"
+#include "engine/cache.h"
 #include "guest/abi/hypercall.h"
 #include "net/virtine_handler.h"
 

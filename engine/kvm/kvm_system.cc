@@ -7,8 +7,8 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "engine/kvm/ioctls.h"
 #include "base/status_macros.h"
+#include "engine/kvm/ioctls.h"
 
 namespace wasp {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <cerrno>
 
-#include "engine/kvm/ioctls.h"
 #include "base/status_macros.h"
+#include "engine/kvm/ioctls.h"
 
 namespace wasp {
 

@@ -10,9 +10,9 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "base/unique_fd.h"
 #include "engine/kvm/ioctls.h"
 #include "engine/kvm/vm.h"
-#include "base/unique_fd.h"
 
 namespace wasp {
 

@@ -6,8 +6,8 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "engine/kvm/kvm_system.h"
 #include "base/unique_fd.h"
+#include "engine/kvm/kvm_system.h"
 
 namespace wasp {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
-#include "engine/elf_image.h"
 #include "base/status_macros.h"
+#include "engine/elf_image.h"
 #include "guest/apps/echo/echo_image.h"
 #include "guest/apps/http/docroot.h"
 #include "guest/apps/http/http_image.h"
