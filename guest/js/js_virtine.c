@@ -8,8 +8,9 @@
 #include "guest/js/js_engine.h"
 #include "guest/runtime/wasp.h"
 
-static char call_argument[WASP_CALL_ARG_MAX];
-static char result[WASP_CALL_RESULT_MAX];
+// The script and its result stay in the call area, which the host fills and
+// reads anyway: copies elsewhere would be pages more to reset per call.
+static struct wasp_call_area area __attribute__((aligned(4096)));
 
 static int after_snapshot;
 
@@ -26,17 +27,24 @@ int main(void) {
   if (ctx == NULL) return JS_EXIT_NO_HEAP;
   // Each call resumes here with the heap created: the engine's start-up is
   // paid once (without snapshots, every call boots and pays it).
-  wasp_snapshot();
+  const int has_area = wasp_snapshot_call_area(&area) == 0;
   after_snapshot = 1;
-  long length = wasp_get_arg(call_argument, sizeof call_argument);
+  // Read once: the host wrote it.
+  long length = has_area ? *(volatile uint32_t*)&area.arg_len
+                         : wasp_get_arg(area.arg, sizeof area.arg);
   if (length < 1) return JS_EXIT_NO_ARGUMENT;
-  if ((size_t)length > sizeof call_argument) length = sizeof call_argument;
-  const uint8_t flags = (uint8_t)call_argument[0];
+  if ((size_t)length > sizeof area.arg) length = sizeof area.arg;
+  const uint8_t flags = area.arg[0];
   size_t result_length = 0;
-  const int threw = js_eval(ctx, call_argument + 1, (size_t)length - 1, result,
-                            sizeof result, &result_length);
-  if (result_length > sizeof result) result_length = sizeof result;
-  wasp_set_result(result, result_length);
+  const int threw =
+      js_eval(ctx, (const char*)area.arg + 1, (size_t)length - 1,
+              (char*)area.result, sizeof area.result, &result_length);
+  if (result_length > sizeof area.result) result_length = sizeof area.result;
+  if (has_area) {
+    area.result_len = (uint32_t)result_length;
+  } else {
+    wasp_set_result(area.result, result_length);
+  }
   if (flags & JS_CALL_TEARDOWN) js_destroy(ctx);
   return threw;
 }
