@@ -13,21 +13,30 @@ defines
 With flat = True the one .asm source is assembled by `nasm -f bin` and sets
 its own `org`/`bits`; its entry is the load address and nothing is read-only.
 Otherwise .c and .asm sources are compiled freestanding, linked by
-bazel/guest.ld at load_address, and the entry is `_start`.
+bazel/guest.ld at load_address, and the entry is `_start`. With
+libc = "newlib", .c and .S sources are compiled against newlib instead (see
+docs/guest-libc.md).
 """
 
-# How guest C is compiled; guest/vcc builds its archive with the same.
-GUEST_CFLAGS = [
-    "-ffreestanding",
-    "-nostdlib",
+# Code generation every guest object needs (third_party/newlib builds the
+# guest libc with these too): no red zone, absolute addresses, no canary
+# (it would read %fs), no unwind tables.
+GUEST_CODEGEN_FLAGS = [
     "-mno-red-zone",
     "-fno-pic",
     "-fno-pie",
     "-fno-stack-protector",
     "-mcmodel=small",
+    "-fno-asynchronous-unwind-tables",
+]
+
+# How guest C is compiled; guest/vcc builds its archive with the same.
+GUEST_CFLAGS = [
+    "-ffreestanding",
+    "-nostdlib",
+] + GUEST_CODEGEN_FLAGS + [
     "-O2",
     "-std=gnu11",
-    "-fno-asynchronous-unwind-tables",
     "-I.",
     "-I$(GENDIR)",
 ]
@@ -73,31 +82,66 @@ def _flat_image(name, srcs, hdrs, **kwargs):
         **kwargs
     )
 
-def _linked_image(name, srcs, hdrs, load_address, copts, **kwargs):
-    objs = "$(RULEDIR)/_%s_objs" % name
-    cflags = " ".join(GUEST_CFLAGS + copts)
-    cmd = "\n".join([
-        "objs=%s; rm -rf $$objs; mkdir -p $$objs; n=0; linked=" % objs,
+# libc = "newlib": the guest libc (third_party/newlib) and its OS hooks on
+# hypercalls (guest/libc, which provides _start).
+_NEWLIB_LIBS = ["//third_party/newlib:libc.a", "//third_party/newlib:libm.a"]
+_NEWLIB_HEADERS = "//third_party/newlib:include.tar"
+_NEWLIB_HOOKS = "//guest/libc:srcs"
+
+# Hosted C against newlib's headers (and gcc's own: stddef.h, stdarg.h, ...).
+_NEWLIB_CFLAGS = GUEST_CODEGEN_FLAGS + [
+    "-O2",
+    "-std=gnu11",
+    "-nostdinc",
+    "-isystem $$(gcc -print-file-name=include)",
+    "-isystem $$objs/newlib",
+    "-I.",
+    "-I$(GENDIR)",
+]
+
+def _compile_and_link(name, srcs, cflags, load_address, libs):
+    """The shell that compiles `srcs` into $$objs and links the image."""
+    return [
+        "n=0; linked=",
         "for s in %s; do" % _locations(srcs),
         "  n=$$((n + 1)); o=$$objs/$$n.o",
         "  case $$s in",
-        "    *.c) gcc %s -c $$s -o $$o ;;" % cflags,
+        "    *.c|*.S|*.s) gcc %s -c $$s -o $$o ;;" % cflags,
         "    *.asm) nasm -f elf64 -I./ -I$$(dirname $$s)/ -o $$o $$s ;;",
         "    *.h|*.inc|*.mac) continue ;;",
-        "    *) echo \"virtine_image: cannot build $$s (want .c or .asm)\" >&2; exit 1 ;;",
+        "    *) echo \"virtine_image: cannot build $$s (want .c, .S or .asm)\" >&2; exit 1 ;;",
         "  esac",
         "  linked=\"$$linked $$o\"",
         "done",
         "ld -nostdlib -static -T $(location %s) -z noexecstack" % _LINKER_SCRIPT +
         " --require-defined=_start" +
         " --no-warn-rwx-segments --defsym=__wasp_load_address=%s" % _hex(load_address) +
-        " -o $(location %s.elf) $$linked" % name,
+        " -o $(location %s.elf) $$linked %s" % (name, libs),
         "objcopy -O binary $(location %s.elf) $(location %s.bin)" % (name, name),
         "rm -rf $$objs",
-    ])
+    ]
+
+def _linked_image(name, srcs, hdrs, load_address, copts, libc, **kwargs):
+    objs = "$(RULEDIR)/_%s_objs" % name
+    setup = ["objs=%s; rm -rf $$objs; mkdir -p $$objs" % objs]
+    extra_srcs = []
+    if libc == "newlib":
+        srcs = [_NEWLIB_HOOKS] + srcs
+        extra_srcs = _NEWLIB_LIBS + [_NEWLIB_HEADERS]
+        setup.append("mkdir $$objs/newlib && tar xf $(location %s) -C $$objs/newlib" %
+                     _NEWLIB_HEADERS)
+        cflags = " ".join(_NEWLIB_CFLAGS + copts)
+        libs = "--start-group %s $$(gcc -print-libgcc-file-name) --end-group" % (
+            " ".join(["$(location %s)" % lib for lib in _NEWLIB_LIBS]))
+    elif libc == None:
+        cflags = " ".join(GUEST_CFLAGS + copts)
+        libs = ""
+    else:
+        fail("virtine_image: libc must be None or \"newlib\", not %r" % libc)
+    cmd = "\n".join(setup + _compile_and_link(name, srcs, cflags, load_address, libs))
     native.genrule(
         name = name + "_link",
-        srcs = srcs + hdrs + [_LINKER_SCRIPT],
+        srcs = srcs + hdrs + extra_srcs + [_LINKER_SCRIPT],
         outs = [name + ".elf", name + ".bin"],
         cmd = cmd,
         **kwargs
@@ -151,6 +195,7 @@ def virtine_image(
         copts = [],
         hdrs = [],
         includes_runtime = False,
+        libc = None,
         visibility = None,
         **kwargs):
     """A guest program as a flat image plus a cc_library that embeds it.
@@ -165,18 +210,24 @@ def virtine_image(
         "//guest/abi:hypercall.h"; paths are relative to the workspace root.
       includes_runtime: also build the guest runtime, the filegroup
         //guest/runtime:srcs (which provides _start).
+      libc: "newlib" to compile against newlib's headers and link its libc.a
+        and libm.a with the hooks of //guest/libc (which provide _start and
+        the hypercall wrappers of guest/runtime/wasp.h); see
+        docs/guest-libc.md. Not with includes_runtime.
       visibility: of every generated target.
       **kwargs: common attributes (tags, testonly) of every generated target.
     """
     _check_identifier(name)
     kwargs["visibility"] = visibility
     if flat:
-        if copts or includes_runtime:
-            fail("virtine_image: flat = True takes no copts or runtime")
+        if copts or includes_runtime or libc:
+            fail("virtine_image: flat = True takes no copts, runtime or libc")
         _flat_image(name, srcs, hdrs, **kwargs)
     else:
+        if includes_runtime and libc:
+            fail("virtine_image: includes_runtime and libc exclude each other")
         runtime = [_GUEST_RUNTIME] if includes_runtime else []
-        _linked_image(name, runtime + srcs, hdrs, load_address, copts, **kwargs)
+        _linked_image(name, runtime + srcs, hdrs, load_address, copts, libc, **kwargs)
 
     package = native.package_name()
     image_path = (package + "/" if package else "") + name + ".bin"

@@ -3,6 +3,7 @@
 # `make artifacts.tar`: builds with -c opt, runs
 #   //tools/artifacts:paper_modes  Table 1 (boot time by step), Fig. 3 (modes)
 #   //tools/artifacts:paper_echo   Fig. 4 (echo server milestones)
+#   //tools/artifacts:paper_js     Fig. 14 (JavaScript per invocation)
 #   //tools/bench:engine_bench     Fig. 8 (context creation), Fig. 11 (fib),
 #                                  Fig. 12 (image size)
 #   tools/bench/suite/run.sh       Fig. 13 (HTTP), with --quick, if it exists
@@ -121,9 +122,9 @@ plot_figures() {
   gnuplot -e 'set terminal' 2>&1 | grep -q pngcairo && term=pngcairo
   local -A inputs=([table1]=table1.csv [fig3]=fig3.csv
     [fig4]=fig4_by_milestone.csv [fig8]=fig8.csv [fig11]=fig11.csv
-    [fig12]=fig12.csv)
+    [fig12]=fig12.csv [fig14]=fig14.csv)
   local figure
-  for figure in table1 fig3 fig4 fig8 fig11 fig12; do
+  for figure in table1 fig3 fig4 fig8 fig11 fig12 fig14; do
     if [[ ! -s "${out}/data/${inputs[${figure}]}" ]]; then
       log "no data for ${figure}: not plotted"
       continue
@@ -212,10 +213,12 @@ write_readme() {
     local fig13=-
     if compgen -G "${out}/fig13_*.png" >/dev/null; then fig13="fig13_*.png"; fi
     echo "| Fig. 13: HTTP server | ${fig13} | ${suite_note} |"
-    echo "| Fig. 14 (JavaScript), Sec. 6.4 (OpenSSL) | - | not reproduced |"
+    echo "| Fig. 14: JavaScript per invocation | fig14.png | data/fig14.csv (median, p10, p90 and ratio to native per variant, beside upstream's), data/fig14_trials.csv (every invocation) |"
+    echo "| Sec. 6.4 (OpenSSL) | - | not reproduced |"
     echo
     echo "Console output of each program: data/paper_modes.txt,"
-    echo "data/paper_echo.txt, data/engine_bench.txt. Times are microseconds"
+    echo "data/paper_echo.txt, data/paper_js.txt, data/engine_bench.txt."
+    echo "Times are microseconds"
     echo "unless a column says cycles; the machines are noisy, so compare"
     echo "ratios from one run."
     if [[ -f "${data}/paper_modes.txt" ]]; then
@@ -232,6 +235,14 @@ write_readme() {
       echo
       echo '```'
       section_of "${data}/paper_echo.txt" '^Fig. 4:' '^CSV written'
+      echo '```'
+    fi
+    if [[ -f "${data}/paper_js.txt" ]]; then
+      echo
+      echo "## Fig. 14"
+      echo
+      echo '```'
+      section_of "${data}/paper_js.txt" '^Fig. 14:' '^CSV written'
       echo '```'
     fi
     if [[ -f "${data}/engine_bench.txt" ]]; then
@@ -282,7 +293,8 @@ main() {
   if [[ -z "${from_data}" ]]; then
     rm -rf "${data}" "${out}"/*.png "${out}/README.md" "${out}/artifacts.tar"
     mkdir -p "${data}"
-    local targets=(//tools/artifacts:paper_modes //tools/artifacts:paper_echo)
+    local targets=(//tools/artifacts:paper_modes //tools/artifacts:paper_echo
+      //tools/artifacts:paper_js)
     if ((engine)); then targets+=(//tools/bench:engine_bench); fi
     commands="bazel build -c opt ${targets[*]}"
     log "${commands}"
@@ -300,6 +312,11 @@ main() {
     "${bin}/tools/artifacts/paper_echo" --out "${data}" 2>&1 |
       tee "${data}/paper_echo.txt"
     commands+=$'\n'"bazel-bin/tools/artifacts/paper_echo --out data"
+
+    log "Fig. 14: paper_js"
+    "${bin}/tools/artifacts/paper_js" --script "${REPO}/guest/js/test.js" \
+      --out "${data}" 2>&1 | tee "${data}/paper_js.txt"
+    commands+=$'\n'"bazel-bin/tools/artifacts/paper_js --script guest/js/test.js --out data"
 
     if ((engine)); then
       log "Figs. 8, 11, 12: engine_bench (about a minute)"

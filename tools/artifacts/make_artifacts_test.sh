@@ -43,6 +43,18 @@ printf 'variant,milestone,clock,runs,median_cycles,median_us,p90_us\n' \
 printf 'TSC: 2445.4 MHz\n\nFig. 4: echo server, test table\nmain 0.00\n\nCSV written to data\n' \
   >"${out}/data/paper_echo.txt"
 
+cat >"${out}/data/fig14.csv" <<'CSV'
+variant,trials,median_us,p10_us,p90_us,ratio_to_native,upstream_us,upstream_ratio
+native,3,150.0,140.0,170.0,1.000,418,1.000
+snapshot,3,80.0,75.0,90.0,0.533,231,0.553
+CSV
+printf 'Fig. 14: test.js, test table
+snapshot 0.53x
+
+CSV written to data
+' \
+  >"${out}/data/paper_js.txt"
+
 "${script}" --from-data "${out}" --no-plots 2>/dev/null
 
 grep -qx 'exit round trip (reused VM),22.600' "${out}/data/fig8.csv" ||
@@ -66,8 +78,16 @@ grep -q 'Fig. 4 (echo' "${out}/README.md" && fail "README: Fig. 4 not reproduced
 grep -qx 'main 0.00' "${out}/README.md" || fail "README has no Fig. 4 console table"
 grep -q 'CSV written' "${out}/README.md" && fail "README: console section not cut"
 
-# The Fig. 4 plot script on the sample, where gnuplot is installed.
+grep -q '^| Fig. 14: JavaScript per invocation | fig14.png |' "${out}/README.md" ||
+  fail "README does not list Fig. 14"
+grep -qx 'snapshot 0.53x' "${out}/README.md" || fail "README has no Fig. 14 table"
+
+# The Fig. 4 and Fig. 14 plot scripts on the samples, where gnuplot is
+# installed.
 if command -v gnuplot >/dev/null 2>&1; then
+  gnuplot -e "data='${out}/data'; out='${out}'; term='png'" \
+    tools/artifacts/plots/fig14.gp 2>/dev/null || fail "fig14.gp"
+  [[ -s "${out}/fig14.png" ]] || fail "fig14.gp wrote no fig14.png"
   gnuplot -e "data='${out}/data'; out='${out}'; term='png'" \
     tools/artifacts/plots/fig4.gp 2>/dev/null || fail "fig4.gp"
   [[ -s "${out}/fig4.png" ]] || fail "fig4.gp wrote no fig4.png"

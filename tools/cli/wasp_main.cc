@@ -11,6 +11,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "engine/clock.h"
 #include "engine/console.h"
 #include "engine/virtine.h"
 #include "guest/programs/hello_image.h"
@@ -54,7 +55,8 @@ absl::StatusOr<VirtineOptions> OptionsFromFlags(const HypercallTable& table) {
   options.budget = timeout_ms == 0 ? absl::InfiniteDuration()
                                    : absl::Milliseconds(timeout_ms);
   options.hypercalls = &table;
-  options.allowlist = HypercallAllowlist::Of({WASP_HC_WRITE});
+  options.allowlist =
+      HypercallAllowlist::Of({WASP_HC_WRITE, WASP_HC_HOST_GETTIMEOFDAY});
   return options;
 }
 
@@ -91,10 +93,14 @@ int RunToEnd(Virtine& virtine) {
 
 int Run(const std::vector<char*>& args, bool demo) {
   HypercallTable table;
-  if (auto status =
-          table.Register(WASP_HC_WRITE, ConsoleWriteHandler(STDOUT_FILENO));
-      !status.ok()) {
-    absl::FPrintF(stderr, "wasp: %s\n", status.ToString());
+  // The console and the clock: what newlib images (docs/guest-libc.md) use.
+  absl::Status registered =
+      table.Register(WASP_HC_WRITE, ConsoleWriteHandler(STDOUT_FILENO));
+  if (registered.ok()) {
+    registered = table.Register(WASP_HC_HOST_GETTIMEOFDAY, TimeOfDayHandler());
+  }
+  if (!registered.ok()) {
+    absl::FPrintF(stderr, "wasp: %s\n", registered.ToString());
     return kStatusHostError;
   }
   absl::StatusOr<VirtineOptions> options = OptionsFromFlags(table);
