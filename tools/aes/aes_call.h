@@ -27,9 +27,9 @@ struct wasp_aes_cbc_request {
 #define WASP_AES_RESULT_MAX (WASP_AES_CHUNK_MAX + WASP_AES_BLOCK_BYTES)
 
 #define WASP_AES_EXIT_OK 0
-#define WASP_AES_EXIT_BAD_LENGTH 1 /* chunk too long or not whole blocks */
-#define WASP_AES_EXIT_BAD_KEY 2    /* a round count no key size gives */
-#define WASP_AES_EXIT_NO_RESULT 3  /* the host refused the result */
+#define WASP_AES_EXIT_BAD_LENGTH 1   /* chunk too long or not whole blocks */
+#define WASP_AES_EXIT_BAD_KEY 2      /* a round count no key size gives */
+#define WASP_AES_EXIT_NO_CALL_AREA 3 /* the host refused the call area */
 
 #ifdef __cplusplus
 static_assert(offsetof(struct wasp_aes_cbc_request, data) ==

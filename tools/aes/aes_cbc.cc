@@ -44,8 +44,8 @@ const char* GuestExitMeaning(int code) {
       return "the guest refused the chunk's length";
     case WASP_AES_EXIT_BAD_KEY:
       return "the guest refused the key's round count";
-    case WASP_AES_EXIT_NO_RESULT:
-      return "the host refused the guest's result";
+    case WASP_AES_EXIT_NO_CALL_AREA:
+      return "the host refused the guest's call area";
     default:
       return "unknown exit code";
   }
@@ -54,6 +54,12 @@ const char* GuestExitMeaning(int code) {
 }  // namespace
 
 absl::StatusOr<Key> ExpandKey(absl::Span<const uint8_t> key) {
+  // Every use starts from a key: the one place to stop before a SIGILL.
+  if (!__builtin_cpu_supports("ssse3")) {
+    return absl::FailedPreconditionError(
+        "this CPU lacks SSSE3, which vpaes needs (pshufb); run on an x86-64 "
+        "CPU from 2006 or later");
+  }
   if (key.size() != 16 && key.size() != 32) {
     return absl::InvalidArgumentError(absl::StrCat(
         "AES key of ", key.size(),
