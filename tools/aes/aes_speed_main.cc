@@ -45,7 +45,6 @@ using Encrypt = std::function<absl::Status(Iv&, absl::Span<const uint8_t>,
 struct Measurement {
   uint64_t ops = 0;
   absl::Duration elapsed;
-  std::vector<uint64_t> op_nanos;  // each op's time, when asked for
   double kbytes_per_second(size_t size) const {
     return ops * size / absl::ToDoubleSeconds(elapsed) / 1000;
   }
@@ -55,7 +54,7 @@ struct Measurement {
 // (openssl's -elapsed), the IV chained from each to the next. A timer
 // thread stops it, as openssl's alarm does, so the loop reads no clock.
 absl::StatusOr<Measurement> Measure(const Encrypt& encrypt, size_t size,
-                                    absl::Duration duration, bool per_op) {
+                                    absl::Duration duration) {
   std::vector<uint8_t> in(size, 0x5a), out(size);
   Iv iv{};
   std::atomic<bool> stop{false};
@@ -67,10 +66,7 @@ absl::StatusOr<Measurement> Measure(const Encrypt& encrypt, size_t size,
   absl::Status status;
   absl::Time start = absl::Now();
   while (!stop.load(std::memory_order_relaxed) && status.ok()) {
-    absl::Time op_start = per_op ? absl::Now() : start;
     status = encrypt(iv, in, absl::MakeSpan(out));
-    if (per_op)
-      m.op_nanos.push_back(absl::ToInt64Nanoseconds(absl::Now() - op_start));
     ++m.ops;
   }
   m.elapsed = absl::Now() - start;
@@ -90,8 +86,7 @@ absl::Status MeasureAll(Implementation& impl, absl::Duration duration) {
     std::fprintf(stderr, "aes_speed: %s, %zu-byte messages for %s\n",
                  impl.name.c_str(), size,
                  absl::FormatDuration(duration).c_str());
-    absl::StatusOr<Measurement> m =
-        Measure(impl.encrypt, size, duration, size == kSpeedBlockSizes[0]);
+    absl::StatusOr<Measurement> m = Measure(impl.encrypt, size, duration);
     if (!m.ok()) {
       return absl::Status(m.status().code(),
                           absl::StrCat(impl.name, " at ", size,
@@ -163,10 +158,13 @@ void PrintRatio(const std::vector<SpeedRow>& rows) {
   std::printf("\n");
 }
 
-// Calls with the key and IV but no data: what a call costs without AES.
-absl::StatusOr<std::vector<uint64_t>> MeasureEmptyCalls(
-    VirtineCbc& cbc, const Key& key, absl::Duration duration) {
-  std::vector<uint8_t> arg = EncodeChunk(key, Iv{}, {});
+// Each call's time, one call after another for `duration`, with a chunk
+// of `bytes` (0: the key and IV only, what a call costs without AES).
+absl::StatusOr<std::vector<uint64_t>> MeasureCalls(VirtineCbc& cbc,
+                                                   const Key& key, size_t bytes,
+                                                   absl::Duration duration) {
+  std::vector<uint8_t> arg =
+      EncodeChunk(key, Iv{}, std::vector<uint8_t>(bytes, 0x5a));
   std::vector<uint64_t> nanos;
   absl::Time end = absl::Now() + duration;
   for (absl::Time start = absl::Now(); start < end; start = absl::Now()) {
@@ -174,12 +172,34 @@ absl::StatusOr<std::vector<uint64_t>> MeasureEmptyCalls(
     if (!result.ok()) return result.status();
     if (result->exit.reason != ExitReason::Exited ||
         result->exit.exit_code != WASP_AES_EXIT_OK) {
-      return absl::InternalError(absl::StrCat(
-          "an empty AES call did not succeed: ", result->exit.ToString()));
+      return absl::InternalError(
+          absl::StrCat("an AES call of ", bytes,
+                       " bytes did not succeed: ", result->exit.ToString()));
     }
     nanos.push_back(absl::ToInt64Nanoseconds(absl::Now() - start));
   }
   return nanos;
+}
+
+struct CallLatencies {
+  std::vector<uint64_t> full_chunk, one_block, empty;  // ns per call
+};
+
+absl::StatusOr<CallLatencies> MeasureCallLatencies(VirtineCbc& cbc,
+                                                   const Key& key,
+                                                   absl::Duration duration) {
+  CallLatencies latencies;
+  for (auto [bytes, nanos] : {std::pair{kChunkBytes, &latencies.full_chunk},
+                              std::pair{kBlockBytes, &latencies.one_block},
+                              std::pair{size_t{0}, &latencies.empty}}) {
+    std::fprintf(stderr, "aes_speed: %zu-byte calls one by one for %s\n", bytes,
+                 absl::FormatDuration(duration).c_str());
+    absl::StatusOr<std::vector<uint64_t>> measured =
+        MeasureCalls(cbc, key, bytes, duration);
+    if (!measured.ok()) return measured.status();
+    *nanos = *std::move(measured);
+  }
+  return latencies;
 }
 
 void PrintLatency(const char* what, const std::vector<uint64_t>& nanos) {
@@ -189,7 +209,7 @@ void PrintLatency(const char* what, const std::vector<uint64_t>& nanos) {
 }
 
 void PrintCallCost(const Implementation& native, const Implementation& virtine,
-                   const std::vector<uint64_t>& empty_call_nanos) {
+                   const CallLatencies& latencies) {
   std::printf(
       "\nPer virtine call (one call per %zu-byte chunk; overhead = the "
       "virtine's time per message minus native vpaes's, per call):\n",
@@ -206,8 +226,9 @@ void PrintCallCost(const Implementation& native, const Implementation& virtine,
     std::printf("%8zu %10zu %12.2f %14.2f\n", size, calls, virtine_us / calls,
                 (virtine_us - native_us) / calls);
   }
-  PrintLatency("16-byte calls one by one", virtine.by_size[0].op_nanos);
-  PrintLatency("calls without data (key and IV only)", empty_call_nanos);
+  PrintLatency("256-byte calls one by one", latencies.full_chunk);
+  PrintLatency("16-byte calls one by one", latencies.one_block);
+  PrintLatency("calls without data (key and IV only)", latencies.empty);
 }
 
 int Run() {
@@ -234,11 +255,11 @@ int Run() {
       return 1;
     }
   }
-  absl::StatusOr<std::vector<uint64_t>> empty_calls =
-      MeasureEmptyCalls(**cbc, *key, duration);
-  if (!empty_calls.ok()) {
+  absl::StatusOr<CallLatencies> latencies =
+      MeasureCallLatencies(**cbc, *key, duration);
+  if (!latencies.ok()) {
     std::fprintf(stderr, "aes_speed: %s\n",
-                 empty_calls.status().ToString().c_str());
+                 latencies.status().ToString().c_str());
     return 1;
   }
   std::vector<SpeedRow> rows = {Row(native), Row(virtine)};
@@ -268,7 +289,7 @@ int Run() {
   std::printf("The 'numbers' are in 1000s of bytes per second processed.\n%s",
               FormatSpeedTable(rows).c_str());
   PrintRatio(rows);
-  PrintCallCost(native, virtine, *empty_calls);
+  PrintCallCost(native, virtine, *latencies);
   if (!openssl_output.empty()) {
     std::printf("\n`%s` said:\n%s", openssl_command.c_str(),
                 openssl_output.c_str());
