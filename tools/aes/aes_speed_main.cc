@@ -3,6 +3,7 @@
 // a virtine per 256-byte chunk (paper §6.4), beside the real `openssl speed`
 // with AES-NI masked (so that OpenSSL runs its own vpaes), and the cost of
 // one virtine call.
+#include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -10,20 +11,24 @@
 #include <atomic>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "engine/status_macros.h"
 #include "tools/aes/aes_cbc.h"
 #include "tools/aes/speed_table.h"
 #include "tools/common/child_process.h"
@@ -106,10 +111,19 @@ SpeedRow Row(const Implementation& impl) {
   return row;
 }
 
-// `openssl speed` itself; its whole output goes into `output`.
-absl::StatusOr<std::vector<double>> RunOpensslSpeed(absl::Duration duration,
-                                                    std::string& command,
-                                                    std::string& output) {
+struct OpensslRun {
+  std::string command;
+  std::string output;  // all of it
+  std::vector<double> kbytes_per_second;
+};
+
+std::string TempDirectory() {
+  const char* tmp = ::getenv("TMPDIR");
+  return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+}
+
+// `openssl speed` itself, as upstream measured its virtine.
+absl::StatusOr<OpensslRun> RunOpensslSpeed(absl::Duration duration) {
   std::vector<std::string> argv = {
       "/usr/bin/env",
       absl::StrCat("OPENSSL_ia32cap=", absl::GetFlag(FLAGS_openssl_ia32cap)),
@@ -120,30 +134,37 @@ absl::StatusOr<std::vector<double>> RunOpensslSpeed(absl::Duration duration,
       absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(duration))),
       "-evp",
       "aes-128-cbc"};
-  command = absl::StrJoin(argv.begin() + 1, argv.end(), " ");
-  char dir_template[] = "/tmp/aes_speed.XXXXXX";
-  if (::mkdtemp(dir_template) == nullptr) {
-    return absl::InternalError("mkdtemp in /tmp failed; is /tmp writable?");
+  OpensslRun run;
+  run.command = absl::StrJoin(argv.begin() + 1, argv.end(), " ");
+  std::string dir = TempDirectory() + "/aes_speed.XXXXXX";
+  if (::mkdtemp(dir.data()) == nullptr) {
+    return absl::ErrnoToStatus(errno,
+                               absl::StrCat("mkdtemp ", dir,
+                                            " for openssl's output; set "
+                                            "TMPDIR to a writable directory"));
   }
-  std::string out = absl::StrCat(dir_template, "/out");
-  std::string err = absl::StrCat(dir_template, "/err");
-  std::fprintf(stderr, "aes_speed: %s\n", command.c_str());
+  std::string out = dir + "/out", err = dir + "/err";
+  absl::Cleanup remove = [&] {
+    ::unlink(out.c_str());
+    ::unlink(err.c_str());
+    ::rmdir(dir.c_str());
+  };
+  std::fprintf(stderr, "aes_speed: %s\n", run.command.c_str());
   absl::StatusOr<std::unique_ptr<ChildProcess>> child =
       ChildProcess::Start(argv, out, err);
   if (!child.ok()) return child.status();
   absl::StatusOr<int> status = (*child)->Wait(duration * 6 + absl::Seconds(60));
-  output = ReadFile(out);
-  std::string errors = ReadFile(err);
-  ::unlink(out.c_str());
-  ::unlink(err.c_str());
-  ::rmdir(dir_template);
   if (!status.ok()) return status.status();
   if (*status != 0) {
     return absl::InternalError(
-        absl::StrCat(command, " exited with ", *status, ": ", errors,
+        absl::StrCat(run.command, " exited with ", *status, ": ", ReadFile(err),
                      " (is openssl installed? --openssl= skips it)"));
   }
-  return ParseOpensslSpeed(output);
+  run.output = ReadFile(out);
+  absl::StatusOr<std::vector<double>> row = ParseOpensslSpeed(run.output);
+  if (!row.ok()) return row.status();
+  run.kbytes_per_second = *std::move(row);
+  return run;
 }
 
 // The virtine's throughput over native vpaes's, under the table's columns.
@@ -231,69 +252,76 @@ void PrintCallCost(const Implementation& native, const Implementation& virtine,
   PrintLatency("calls without data (key and IV only)", latencies.empty);
 }
 
-int Run() {
-  absl::Duration duration = absl::Seconds(absl::GetFlag(FLAGS_seconds));
+struct Report {
+  absl::Duration duration;
+  Implementation native{"vpaes native", nullptr, {}};
+  Implementation virtine{"vpaes virtine", nullptr, {}};
+  CallLatencies latencies;
+  std::optional<OpensslRun> openssl;
+};
+
+absl::StatusOr<Report> MeasureEverything(absl::Duration duration) {
   std::string_view key_bytes = "wasp aes speed!!";
   absl::StatusOr<Key> key = ExpandKey(
       {reinterpret_cast<const uint8_t*>(key_bytes.data()), key_bytes.size()});
+  if (!key.ok()) return key.status();
   absl::StatusOr<std::unique_ptr<VirtineCbc>> cbc = VirtineCbc::Create();
-  if (!key.ok() || !cbc.ok()) {
-    std::fprintf(stderr, "aes_speed: %s\n",
-                 (key.ok() ? cbc.status() : key.status()).ToString().c_str());
-    return 1;
-  }
-  Implementation native{"vpaes native", [&](Iv& iv, auto in, auto out) {
-                          return EncryptCbcNative(*key, iv, in, out);
-                        }};
-  Implementation virtine{"vpaes virtine", [&](Iv& iv, auto in, auto out) {
-                           return (*cbc)->Encrypt(*key, iv, in, out);
-                         }};
-  for (Implementation* impl : {&native, &virtine}) {
-    absl::Status status = MeasureAll(*impl, duration);
-    if (!status.ok()) {
-      std::fprintf(stderr, "aes_speed: %s\n", status.ToString().c_str());
-      return 1;
-    }
-  }
-  absl::StatusOr<CallLatencies> latencies =
-      MeasureCallLatencies(**cbc, *key, duration);
-  if (!latencies.ok()) {
-    std::fprintf(stderr, "aes_speed: %s\n",
-                 latencies.status().ToString().c_str());
-    return 1;
-  }
-  std::vector<SpeedRow> rows = {Row(native), Row(virtine)};
-  std::string openssl_command, openssl_output;
+  if (!cbc.ok()) return cbc.status();
+  Report report{.duration = duration};
+  report.native.encrypt = [&](Iv& iv, auto in, auto out) {
+    return EncryptCbcNative(*key, iv, in, out);
+  };
+  report.virtine.encrypt = [&](Iv& iv, auto in, auto out) {
+    return (*cbc)->Encrypt(*key, iv, in, out);
+  };
+  RETURN_IF_ERROR(MeasureAll(report.native, duration));
+  RETURN_IF_ERROR(MeasureAll(report.virtine, duration));
+  ASSIGN_OR_RETURN(report.latencies,
+                   MeasureCallLatencies(**cbc, *key, duration));
   if (!absl::GetFlag(FLAGS_openssl).empty()) {
-    absl::StatusOr<std::vector<double>> openssl =
-        RunOpensslSpeed(duration, openssl_command, openssl_output);
-    if (!openssl.ok()) {
-      std::fprintf(stderr, "aes_speed: %s\n",
-                   openssl.status().ToString().c_str());
-      return 1;
-    }
-    rows.push_back({"openssl (AES-NI masked)", *openssl});
+    ASSIGN_OR_RETURN(report.openssl, RunOpensslSpeed(duration));
   }
+  // The lambdas refer to this function's key and virtines.
+  report.native.encrypt = report.virtine.encrypt = nullptr;
+  return report;
+}
 
+void PrintReport(const Report& report) {
+  std::vector<SpeedRow> rows = {Row(report.native), Row(report.virtine)};
+  if (report.openssl) {
+    rows.push_back(
+        {"openssl (AES-NI masked)", report.openssl->kbytes_per_second});
+  }
   std::printf(
       "AES-128-CBC, %s per size, wall time (as -elapsed), %s\n",
-      absl::FormatDuration(duration).c_str(),
+      absl::FormatDuration(report.duration).c_str(),
       absl::FormatTime("%Y-%m-%dT%H:%MZ", absl::Now(), absl::UTCTimeZone())
           .c_str());
   std::printf(
       "vpaes: ring 0.16.20's vpaes-x86_64 (SSSE3), CBC chained in C; "
       "the virtine: one call per %zu-byte chunk.\n",
       kChunkBytes);
-  if (!openssl_command.empty())
-    std::printf("openssl: %s\n", openssl_command.c_str());
+  if (report.openssl) {
+    std::printf("openssl: %s\n", report.openssl->command.c_str());
+  }
   std::printf("The 'numbers' are in 1000s of bytes per second processed.\n%s",
               FormatSpeedTable(rows).c_str());
   PrintRatio(rows);
-  PrintCallCost(native, virtine, *latencies);
-  if (!openssl_output.empty()) {
-    std::printf("\n`%s` said:\n%s", openssl_command.c_str(),
-                openssl_output.c_str());
+  PrintCallCost(report.native, report.virtine, report.latencies);
+  if (report.openssl) {
+    std::printf("\n`%s` said:\n%s", report.openssl->command.c_str(),
+                report.openssl->output.c_str());
   }
+}
+
+int Run() {
+  absl::StatusOr<Report> report =
+      MeasureEverything(absl::Seconds(absl::GetFlag(FLAGS_seconds)));
+  if (!report.ok()) {
+    std::fprintf(stderr, "aes_speed: %s\n", report.status().ToString().c_str());
+    return 1;
+  }
+  PrintReport(*report);
   return 0;
 }
 
