@@ -108,6 +108,7 @@ def _compile_and_link(name, srcs, cflags, load_address, libs):
         "  case $$s in",
         "    *.c|*.S|*.s) gcc %s -c $$s -o $$o ;;" % cflags,
         "    *.asm) nasm -f elf64 -I./ -I$$(dirname $$s)/ -o $$o $$s ;;",
+        "    *.S) gcc %s -c $$s -o $$o ;;" % cflags,
         "    *.h|*.inc|*.mac) continue ;;",
         "    *) echo \"virtine_image: cannot build $$s (want .c, .S or .asm)\" >&2; exit 1 ;;",
         "  esac",
@@ -202,7 +203,7 @@ def virtine_image(
 
     Args:
       name: target name; also the C++ function wasp::images::<name>().
-      srcs: .c and .asm sources, or with flat = True exactly one .asm.
+      srcs: .c, .S and .asm sources, or with flat = True exactly one .asm.
       flat: assemble the one .asm source with `nasm -f bin`.
       load_address: guest-physical address of the first byte.
       copts: extra gcc flags for the .c sources.

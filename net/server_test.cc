@@ -322,6 +322,12 @@ TEST_P(VirtineServerTest, RequestsWithoutAVirtineAreRefusedAndCounted) {
   ASSERT_EQ(Echo(first, "boot"), "boot");
   TcpClient refused = Connect();
   ASSERT_EQ(Echo(refused, "accepted"), "accepted");
+  // The answer goes out before its VM is destroyed: wait for that too.
+  absl::Time deadline = absl::Now() + absl::Seconds(5);
+  while (Counter(server_->Metrics(), "wasp_connections_active") != 0 &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
   limit.FillAllButOne();
   ASSERT_TRUE(refused.Send("no vm").ok());
   EXPECT_TRUE(refused.ClosedWithin(absl::Seconds(5)));

@@ -14,6 +14,6 @@ shift
   fi
   for header in "$@"; do
     echo "// ---- ${header#*/engine/}"
-    grep -vE '^#include "(engine|guest)/' "${header}"
+    grep -vE '^#include "(base|engine|guest)/' "${header}"
   done
 } >"${out}"
