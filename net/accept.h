@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "base/unique_fd.h"
-#include "net/uring.h"
+#include "base/uring.h"
 
 namespace wasp {
 

@@ -8,9 +8,9 @@
 
 #include "absl/strings/str_format.h"
 #include "base/status_macros.h"
+#include "base/uring.h"
 #include "net/accept.h"
 #include "net/event_log.h"
-#include "net/uring.h"
 
 namespace wasp {
 namespace {
@@ -115,7 +115,7 @@ Worker* Acceptor::LeastLoaded() const {
 
 void Acceptor::Loop() {
   absl::StatusOr<std::unique_ptr<Uring>> ring =
-      Uring::Create(256, {IORING_OP_ACCEPT, IORING_OP_TIMEOUT});
+      Uring::Create({.allowed = {IORING_OP_ACCEPT, IORING_OP_TIMEOUT}});
   if (!ring.ok()) {
     LogEvent(absl::StrCat("acceptor: ", ring.status().ToString()));
     return;
@@ -123,17 +123,17 @@ void Acceptor::Loop() {
   MultishotAccept accept(listener_.get(), kAcceptTag);
   accept.Arm(**ring);
   while (!stop_) {
-    absl::Status status =
-        (*ring)->SubmitAndWait(100, [&](const io_uring_cqe& cqe) {
-          absl::StatusOr<UniqueFd> socket = accept.Complete(**ring, cqe, stop_);
-          if (!socket.ok()) {
-            LeastLoaded()->CountAcceptError();
-            LogEvent(absl::StrCat("acceptor: ", socket.status().ToString()));
-          } else if (socket->valid()) {
-            LeastLoaded()->Enqueue(*std::move(socket));
-          }
-        });
+    absl::Status status = (*ring)->SubmitAndWait(absl::Milliseconds(100));
     if (!status.ok()) LogEvent(status.ToString());
+    (*ring)->ForEachCompletion([&](const io_uring_cqe& cqe) {
+      absl::StatusOr<UniqueFd> socket = accept.Complete(**ring, cqe, stop_);
+      if (!socket.ok()) {
+        LeastLoaded()->CountAcceptError();
+        LogEvent(absl::StrCat("acceptor: ", socket.status().ToString()));
+      } else if (socket->valid()) {
+        LeastLoaded()->Enqueue(*std::move(socket));
+      }
+    });
     if (!stop_) accept.RearmIfDue(**ring);
   }
 }

@@ -22,7 +22,7 @@ namespace {
 // Enough for every pending operation of a burst; io_uring keeps
 // completions beyond the ring (IORING_FEAT_NODROP).
 constexpr unsigned kRingEntries = 4096;
-constexpr int kTickMs = 100;
+constexpr absl::Duration kTick = absl::Milliseconds(100);
 
 void PinToCpu(int cpu) {
   cpu_set_t set;
@@ -78,9 +78,10 @@ void Worker::Run(PoolFactory make_pool, absl::Status* ready,
   // What the worker submits; TIMEOUT for liburing's wait on kernels
   // without IORING_FEAT_EXT_ARG.
   absl::StatusOr<std::unique_ptr<Uring>> ring = Uring::Create(
-      kRingEntries,
-      {IORING_OP_READ, IORING_OP_ACCEPT, IORING_OP_POLL_ADD, IORING_OP_RECV,
-       IORING_OP_SEND, IORING_OP_LINK_TIMEOUT, IORING_OP_TIMEOUT});
+      {.entries = kRingEntries,
+       .allowed = {IORING_OP_READ, IORING_OP_ACCEPT, IORING_OP_POLL_ADD,
+                   IORING_OP_RECV, IORING_OP_SEND, IORING_OP_LINK_TIMEOUT,
+                   IORING_OP_TIMEOUT}});
   *ready = !pool.ok() ? pool.status() : ring.status();
   if (ready->ok() &&
       (pool->handlers == nullptr) == (pool->sessions == nullptr)) {
@@ -119,9 +120,9 @@ void Worker::Loop() {
     accept_->Arm(*ring_);
   }
   for (;;) {
-    absl::Status status = ring_->SubmitAndWait(
-        kTickMs, [this](const io_uring_cqe& cqe) { Handle(cqe); });
+    absl::Status status = ring_->SubmitAndWait(kTick);
     if (!status.ok()) LogEvent(status.ToString());
+    ring_->ForEachCompletion([this](const io_uring_cqe& cqe) { Handle(cqe); });
     TakeInbox();
     if (handlers_) {
       DispatchQueued();
@@ -245,7 +246,8 @@ void Worker::Close(size_t index) {
 
 void Worker::Handle(const io_uring_cqe& cqe) {
   uint64_t data = io_uring_cqe_get_data64(&cqe);
-  Tag tag = TagOf(data);
+  const UserData unpacked = UnpackUserData(data);
+  const Tag tag = static_cast<Tag>(unpacked.tag);
   if (tag == kTagAccept) {
     absl::StatusOr<UniqueFd> socket = accept_->Complete(*ring_, cqe, draining_);
     if (!socket.ok()) {
@@ -263,10 +265,10 @@ void Worker::Handle(const io_uring_cqe& cqe) {
     io_uring_sqe_set_data64(sqe, kTagWake);
     return;
   }
-  size_t index = IndexOf(data);
+  size_t index = unpacked.slot;
   if (tag == kTagTimeout || index >= connections_.size()) return;
   Connection& c = *connections_[index];
-  if (c.state == State::kFree || c.generation != GenerationOf(data)) return;
+  if (c.state == State::kFree || c.generation != unpacked.generation) return;
   switch (tag) {
     case kTagReadable:
       return OnReadable(index, cqe.res);

@@ -29,13 +29,13 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "base/unique_fd.h"
+#include "base/uring.h"
 #include "net/accept.h"
 #include "net/access_log.h"
 #include "net/metrics.h"
 #include "net/request_handler.h"
 #include "net/request_input.h"
 #include "net/session.h"
-#include "net/uring.h"
 
 namespace wasp {
 
@@ -70,7 +70,7 @@ struct ServingPool {
 
 using PoolFactory = std::function<absl::StatusOr<ServingPool>()>;
 
-enum Tag : uint64_t;  // a completion's kind (worker_connection.h)
+enum Tag : uint8_t;  // a completion's kind (worker_connection.h)
 
 class Worker final {
  public:

@@ -14,15 +14,16 @@
 
 #include "absl/time/time.h"
 #include "base/unique_fd.h"
+#include "base/user_data.h"
 #include "net/request_input.h"
 #include "net/session.h"
 #include "net/worker.h"
 
 namespace wasp {
 
-// user_data: tag (8 bits) | connection (24 bits) | generation (32 bits), so
-// that a completion that arrives after its connection ended reaches nobody.
-enum Tag : uint64_t {
+// What a completion is for: the tag of its user_data (base/user_data.h),
+// whose slot is the connection's index.
+enum Tag : uint8_t {
   kTagWake = 1,
   kTagAccept,
   kTagReadable,         // request-scoped: the client sent something
@@ -35,13 +36,12 @@ enum Tag : uint64_t {
 };
 
 inline uint64_t Pack(Tag tag, size_t index, uint32_t generation) {
-  return tag | (uint64_t{index} << 8) | (uint64_t{generation} << 32);
+  return PackUserData({.tag = tag,
+                       .slot = static_cast<uint32_t>(index),
+                       .generation = generation});
 }
-inline Tag TagOf(uint64_t data) { return static_cast<Tag>(data & 0xFF); }
-inline size_t IndexOf(uint64_t data) { return (data >> 8) & 0xFFFFFF; }
-inline uint32_t GenerationOf(uint64_t data) { return data >> 32; }
 
-inline constexpr size_t kMaxConnectionsPerWorker = 0xFFFFFF;
+inline constexpr size_t kMaxConnectionsPerWorker = kUserDataSlots - 1;
 
 // What an HTTP client is told when its request fails or waits too long
 // (Worker::Refuse sends them only with WorkerOptions::http_errors).

@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "base/user_data.h"
 #include "tools/load/connection.h"
 
 namespace wasp::load {
@@ -48,6 +49,12 @@ absl::StatusOr<std::unique_ptr<LoadLoop>> LoadLoop::Create(LoadPlan plan) {
       return ErrnoError(absl::StrCat("pinning to CPU ", plan.cpu), err);
     }
   }
+  if (plan.connections < 0 ||
+      static_cast<uint64_t>(plan.connections) > kUserDataSlots) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(plan.connections, " connections on one thread: at most ",
+                     kUserDataSlots, " (use more --threads)"));
+  }
   auto loop = std::unique_ptr<LoadLoop>(new LoadLoop(std::move(plan)));
   const LoadPlan& p = loop->plan_;
   int depth = p.keepalive ? std::max(p.pipeline, 1) : 1;
@@ -63,7 +70,9 @@ absl::StatusOr<std::unique_ptr<LoadLoop>> LoadLoop::Create(LoadPlan plan) {
       2 * sq_entries, 4 * static_cast<uint64_t>(p.connections));
   ASSIGN_OR_RETURN(
       loop->ring_,
-      ClientRing::Create(sq_entries, std::min<uint64_t>(cq_entries, 1u << 20)));
+      Uring::Create({.entries = sq_entries,
+                     .cq_entries = static_cast<unsigned>(
+                         std::min<uint64_t>(cq_entries, 1u << 20))}));
   for (int i = 0; i < p.connections; ++i) {
     auto c = std::make_unique<Connection>(i, depth, p.head_requests);
     if (p.rate > 0) {
@@ -78,9 +87,9 @@ absl::StatusOr<std::unique_ptr<LoadLoop>> LoadLoop::Create(LoadPlan plan) {
 }
 
 uint64_t LoadLoop::UserData(Op op, const Connection& c) const {
-  return (uint64_t{static_cast<uint8_t>(op)} << 56) |
-         (uint64_t{c.generation & 0xffffff} << 32) |
-         static_cast<uint32_t>(c.index);
+  return PackUserData({.tag = static_cast<uint8_t>(op),
+                       .slot = static_cast<uint32_t>(c.index),
+                       .generation = c.generation});
 }
 
 void LoadLoop::Issue(Connection& c) {
@@ -212,12 +221,11 @@ void LoadLoop::StartRecv(Connection& c) {
 }
 
 void LoadLoop::OnCompletion(const io_uring_cqe& cqe) {
-  auto op = static_cast<Op>(cqe.user_data >> 56);
-  auto index = static_cast<uint32_t>(cqe.user_data);
-  auto generation = static_cast<uint32_t>(cqe.user_data >> 32) & 0xffffff;
-  if (op == Op::kCancel || index >= connections_.size()) return;
-  Connection& c = *connections_[index];
-  if (generation != (c.generation & 0xffffff)) return;  // an older socket
+  const wasp::UserData data = UnpackUserData(cqe.user_data);
+  const auto op = static_cast<Op>(data.tag);
+  if (op == Op::kCancel || data.slot >= connections_.size()) return;
+  Connection& c = *connections_[data.slot];
+  if (data.generation != c.generation) return;  // an older socket
   --c.pending_ops;
   --ops_in_ring_;
   if (op == Op::kSend) c.send_pending = false;
@@ -486,7 +494,8 @@ absl::Status LoadLoop::Run() {
   now_ns_ = MonotonicNowNs();
   for (auto& c : connections_) Pump(*c);
   while (!Finished()) {
-    RETURN_IF_ERROR(ring_->SubmitAndWait(NextDeadlineNs() - now_ns_));
+    RETURN_IF_ERROR(
+        ring_->SubmitAndWait(absl::Nanoseconds(NextDeadlineNs() - now_ns_)));
     now_ns_ = MonotonicNowNs();
     ring_->ForEachCompletion(
         [this](const io_uring_cqe& cqe) { OnCompletion(cqe); });
@@ -516,7 +525,7 @@ absl::Status LoadLoop::CloseAll() {
   }
   int64_t give_up = now_ns_ + kCloseWaitNs;
   while (ops_in_ring_ > 0 && now_ns_ < give_up) {
-    RETURN_IF_ERROR(ring_->SubmitAndWait(give_up - now_ns_));
+    RETURN_IF_ERROR(ring_->SubmitAndWait(absl::Nanoseconds(give_up - now_ns_)));
     now_ns_ = MonotonicNowNs();
     ring_->ForEachCompletion(
         [this](const io_uring_cqe& cqe) { OnCompletion(cqe); });

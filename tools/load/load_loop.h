@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "tools/load/client_ring.h"
+#include "base/uring.h"
 #include "tools/load/connect_queue.h"
 #include "tools/load/connection_timers.h"
 #include "tools/load/load_stats.h"
@@ -118,7 +118,7 @@ class LoadLoop final {
   std::vector<std::unique_ptr<Connection>> connections_;
   // Declared after the connections, so that it goes first: its exit waits
   // for operations on their buffers.
-  std::unique_ptr<ClientRing> ring_;
+  std::unique_ptr<Uring> ring_;
   ConnectQueue connect_queue_;
   ConnectionTimers wakes_;      // when to Pump a connection again
   ConnectionTimers deadlines_;  // when its connect or request times out
