@@ -4,6 +4,7 @@
 
 #include <cerrno>
 
+#include "base/write_all.h"
 #include "engine/virtine.h"
 
 namespace wasp {
@@ -12,17 +13,9 @@ HypercallHandler ConsoleWriteHandler(int fd) {
   return [fd](Virtine& virtine, const Hypercall& call) {
     auto buffer = virtine.memory().Translate(call.args[0], call.args[1]);
     if (!buffer.ok()) return HypercallResult::Error(WASP_EFAULT);
-    size_t done = 0;
-    while (done < buffer->size()) {
-      ssize_t n = ::write(fd, buffer->data() + done, buffer->size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        return done > 0 ? HypercallResult::Return(done)
-                        : HypercallResult::Error(WASP_EINVAL);
-      }
-      done += n;
-    }
-    return HypercallResult::Return(done);
+    size_t done = WriteAll(fd, buffer->data(), buffer->size());
+    return done > 0 || buffer->empty() ? HypercallResult::Return(done)
+                                       : HypercallResult::Error(WASP_EINVAL);
   };
 }
 

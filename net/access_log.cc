@@ -7,6 +7,8 @@
 
 #include <cerrno>
 
+#include "base/write_all.h"
+
 namespace wasp {
 namespace {
 
@@ -59,14 +61,8 @@ void AccessLog::Append(absl::string_view peer, absl::Time now,
 
 void AccessLog::Flush(absl::Time now, bool force) {
   if (buffer_.empty() || (!force && now - oldest_ < kFlushAge)) return;
-  size_t written = 0;
-  while (written < buffer_.size()) {
-    ssize_t n =
-        ::write(fd_, buffer_.data() + written, buffer_.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;  // a full disk loses log lines, never requests
-    written += static_cast<size_t>(n);
-  }
+  // A full disk loses log lines, never requests.
+  (void)WriteAll(fd_, buffer_.data(), buffer_.size());
   buffer_.clear();
   oldest_ = absl::InfiniteFuture();
 }

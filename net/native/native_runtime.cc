@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "base/write_all.h"
 #include "guest/abi/hypercall.h"
 
 namespace wasp {
@@ -125,15 +126,8 @@ extern "C" {
 
 long wasp_write(const void* buf, size_t len) {
   // The guest console is the host's stdout (see engine/console.h).
-  const char* p = static_cast<const char*>(buf);
-  size_t done = 0;
-  while (done < len) {
-    ssize_t n = ::write(STDOUT_FILENO, p + done, len - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return done > 0 ? static_cast<long>(done) : -WASP_EINVAL;
-    done += static_cast<size_t>(n);
-  }
-  return static_cast<long>(done);
+  size_t done = wasp::WriteAll(STDOUT_FILENO, buf, len);
+  return done > 0 || len == 0 ? static_cast<long>(done) : -WASP_EINVAL;
 }
 
 long wasp_puts(const char* s) {
