@@ -81,7 +81,9 @@ constexpr Family kFamilies[] = {
      "VM exits per send operation (wasp_vm_exits_total / "
      "wasp_requests_total).",
      ExitsPerRequest},
-    {"wasp_resets_total", "counter", "Virtines reset after a connection.",
+    {"wasp_resets_total", "counter",
+     "Pooled virtines reset for reuse (after a run, or after a "
+     "connection's session); 0 for native code, processes and fresh VMs.",
      Read<&WorkerMetrics::resets>},
     {"wasp_guest_faults_total", "counter",
      "Connections ended by a guest fault.", Read<&WorkerMetrics::guest_faults>},

@@ -72,6 +72,9 @@ class RequestHandlerPool {
   virtual size_t capacity() const = 0;
   // The most input bytes a run takes.
   virtual size_t input_capacity() const = 0;
+  // Whether Release() resets the handler for reuse (a pooled virtine),
+  // rather than destroying it or having nothing to reset.
+  virtual bool resets() const { return false; }
 };
 
 }  // namespace wasp

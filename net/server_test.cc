@@ -519,6 +519,14 @@ TEST_P(ServerTest, MetricsCountExitsPerRequest) {
   }
   EXPECT_NE(metrics.find("# TYPE wasp_exits_per_request gauge"),
             std::string::npos);
+  // Only pooled virtines are reset: one per run here (an echo run ends at
+  // each receive that finds nothing), nothing for native code or processes.
+  uint64_t resets = Counter(metrics, "wasp_resets_total");
+  if (GetParam() == Isolation::kVirtine) {
+    EXPECT_GE(resets, 10u) << metrics;
+  } else {
+    EXPECT_EQ(resets, 0u) << metrics;
+  }
 }
 
 TEST_P(ServerTest, SendCloseAnswersAndClosesInOneExit) {

@@ -88,6 +88,9 @@ class SessionPool {
   // hold none.
   virtual size_t in_use() const = 0;
   virtual size_t capacity() const = 0;
+  // Whether Release() resets what it takes back for reuse (a pooled
+  // virtine), rather than destroying it or having nothing to reset.
+  virtual bool resets() const { return false; }
 };
 
 }  // namespace wasp

@@ -140,6 +140,7 @@ class VirtineHandlerPool final : public RequestHandlerPool {
   }
   size_t capacity() const override { return capacity_; }
   size_t input_capacity() const override { return in_cap_; }
+  bool resets() const override { return true; }
 
  private:
   const std::unique_ptr<Cache> cache_;

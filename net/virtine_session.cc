@@ -199,6 +199,7 @@ class VirtinePool final : public SessionPool {
     return cache_->size() - cache_->available();
   }
   size_t capacity() const override { return options_.capacity; }
+  bool resets() const override { return true; }
 
  private:
   std::unique_ptr<Cache> cache_;

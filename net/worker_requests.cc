@@ -246,7 +246,7 @@ void Worker::AfterOutput(size_t index) {
 
 void Worker::ReleaseHandler(RequestHandler* handler) {
   absl::Status status = handlers_->Release(handler);
-  ++metrics_.resets;
+  if (handlers_->resets()) ++metrics_.resets;
   if (!status.ok()) {
     ++metrics_.reset_failures;
     LogEvent(absl::StrFormat("worker %d: a virtine was discarded: %s",

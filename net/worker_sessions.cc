@@ -280,7 +280,7 @@ void Worker::ReleaseSession(SessionSlot& slot) {
     LogEvent(absl::StrFormat("worker %d: a virtine was discarded: %s",
                              options_.index, released.ToString()));
   }
-  ++metrics_.resets;
+  if (sessions_->resets()) ++metrics_.resets;
   metrics_.pool_in_use = static_cast<int64_t>(sessions_->in_use());
 }
 
