@@ -9,7 +9,6 @@
 #include <atomic>
 #include <cerrno>
 #include <filesystem>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -102,10 +101,15 @@ class DescriptorLimit {
   DescriptorLimit(const DescriptorLimit&) = delete;
   DescriptorLimit& operator=(const DescriptorLimit&) = delete;
 
-  // Leaves the process one more descriptor (a client's socket, say).
-  void FillAllButOne() {
+  // Takes every descriptor the process has left.
+  void FillAll() {
     for (int fd; (fd = ::dup(STDERR_FILENO)) >= 0;) fillers_.push_back(fd);
     EXPECT_EQ(errno, EMFILE);
+  }
+  // Leaves the process one more descriptor (for a fresh VM that needs
+  // several, too few).
+  void FillAllButOne() {
+    FillAll();
     ASSERT_FALSE(fillers_.empty());
     ::close(fillers_.back());
     fillers_.pop_back();
@@ -295,20 +299,21 @@ TEST_P(ServerTest, KeepsServingWhenAcceptsRunOutOfDescriptors) {
   StartServer(EchoApp(), {.pool = 2});
   TcpClient served = Connect();
   ASSERT_EQ(Echo(served, "before"), "before");
-  std::optional<TcpClient> waiting;
-  {
-    limit.FillAllButOne();
-    waiting.emplace(Connect());  // the kernel completes it; the server cannot
-    absl::Time deadline = absl::Now() + absl::Seconds(5);
-    while (Counter(server_->Metrics(), "wasp_accept_errors_total") == 0 &&
-           absl::Now() < deadline) {
-      absl::SleepFor(absl::Milliseconds(10));
-    }
-    EXPECT_GE(Counter(server_->Metrics(), "wasp_accept_errors_total"), 1u)
-        << server_->Metrics();
-    EXPECT_EQ(Echo(served, "during"), "during");
-    limit.Free();
+  // Its descriptor is taken first: the server then has none to accept with.
+  auto waiting = TcpClient::Open();
+  ASSERT_TRUE(waiting.ok()) << waiting.status();
+  limit.FillAll();
+  // The kernel completes the connection; the server cannot take it.
+  ASSERT_TRUE(waiting->ConnectLoopback(server_->port()).ok());
+  absl::Time deadline = absl::Now() + absl::Seconds(5);
+  while (Counter(server_->Metrics(), "wasp_accept_errors_total") == 0 &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
   }
+  EXPECT_GE(Counter(server_->Metrics(), "wasp_accept_errors_total"), 1u)
+      << server_->Metrics();
+  EXPECT_EQ(Echo(served, "during"), "during");
+  limit.Free();
   EXPECT_EQ(Echo(*waiting, "after"), "after");
   EXPECT_EQ(Echo(served, "still"), "still");
 }

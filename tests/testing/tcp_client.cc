@@ -45,6 +45,26 @@ absl::StatusOr<TcpClient> TcpClient::ConnectTo(const std::string& host,
   return TcpClient(std::move(fd));
 }
 
+absl::StatusOr<TcpClient> TcpClient::Open(absl::Duration timeout) {
+  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return ErrnoError("socket", errno);
+  timeval tv = absl::ToTimeval(timeout);
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  return TcpClient(std::move(fd));
+}
+
+absl::Status TcpClient::ConnectLoopback(int port) {
+  sockaddr_in address = {.sin_family = AF_INET,
+                         .sin_port = htons(static_cast<uint16_t>(port)),
+                         .sin_addr = {.s_addr = htonl(INADDR_LOOPBACK)}};
+  if (::connect(fd_.get(), reinterpret_cast<sockaddr*>(&address),
+                sizeof address) < 0) {
+    return ErrnoError("connect", errno);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status TcpClient::Send(const std::string& data) {
   for (size_t sent = 0; sent < data.size();) {
     ssize_t n =

@@ -18,6 +18,11 @@ class TcpClient {
   static absl::StatusOr<TcpClient> ConnectTo(
       const std::string& host, int port,
       absl::Duration timeout = absl::Seconds(10));
+  // An IPv4 socket not connected yet, and its connect to 127.0.0.1: for
+  // tests that must hold the descriptor before the connection exists.
+  static absl::StatusOr<TcpClient> Open(
+      absl::Duration timeout = absl::Seconds(10));
+  absl::Status ConnectLoopback(int port);
   absl::Status Send(const std::string& data);
   // Up to `max` bytes; "" at end of stream; an error on timeout.
   absl::StatusOr<std::string> Receive(size_t max = 65536);
