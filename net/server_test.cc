@@ -37,6 +37,15 @@ namespace {
 
 using testing::TcpClient;
 
+// gcc 12's libasan takes no allocator lock around fork(): a child forked
+// while another thread of the process allocates can hang in its first
+// malloc (seen in 1 of 6 ASan runs of the 24-client test below).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kForkHangsUnderAllocatingThreads = true;
+#else
+constexpr bool kForkHangsUnderAllocatingThreads = false;
+#endif
+
 enum class Isolation { kVirtine, kNone, kProcess };
 
 // An app as each isolation runs it.
@@ -232,6 +241,10 @@ TEST_P(ServerTest, EchoesFragmentedPayloadsInOrder) {
 }
 
 TEST_P(ServerTest, ServesMoreConnectionsThanThePool) {
+  if (GetParam() == Isolation::kProcess && kForkHangsUnderAllocatingThreads) {
+    GTEST_SKIP() << "forks beside 24 allocating client threads: gcc 12's "
+                    "ASan runtime can hang the child (see above)";
+  }
   StartServer(EchoApp(), {.pool = 2, .queue = 64});
   std::vector<std::thread> clients;
   std::atomic<int> served = 0;
