@@ -90,7 +90,17 @@ absl::StatusOr<std::unique_ptr<Acceptor>> Acceptor::Start(
   }
   auto acceptor = std::unique_ptr<Acceptor>(
       new Acceptor(std::move(listener), std::move(workers)));
-  acceptor->thread_ = std::thread(&Acceptor::Loop, acceptor.get());
+  // The ring is made in the thread that submits to it (SINGLE_ISSUER) but
+  // before Start returns: the sandbox, installed next, forbids io_uring_setup.
+  absl::Status ready;
+  std::latch started(1);
+  acceptor->thread_ =
+      std::thread(&Acceptor::Loop, acceptor.get(), &ready, &started);
+  started.wait();
+  if (!ready.ok()) {
+    acceptor->thread_.join();
+    return ready;
+  }
   return acceptor;
 }
 
@@ -113,13 +123,12 @@ Worker* Acceptor::LeastLoaded() const {
   return best;
 }
 
-void Acceptor::Loop() {
+void Acceptor::Loop(absl::Status* ready, std::latch* started) {
   absl::StatusOr<std::unique_ptr<Uring>> ring =
       Uring::Create({.allowed = {IORING_OP_ACCEPT, IORING_OP_TIMEOUT}});
-  if (!ring.ok()) {
-    LogEvent(absl::StrCat("acceptor: ", ring.status().ToString()));
-    return;
-  }
+  *ready = ring.status();
+  started->count_down();  // `ready` and `started` are gone after this
+  if (!ring.ok()) return;
   MultishotAccept accept(listener_.get(), kAcceptTag);
   accept.Arm(**ring);
   while (!stop_) {

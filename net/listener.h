@@ -4,6 +4,7 @@
 #define WASP_NET_LISTENER_H_
 
 #include <atomic>
+#include <latch>
 #include <memory>
 #include <string>
 #include <thread>
@@ -37,7 +38,8 @@ class Acceptor final {
  private:
   Acceptor(UniqueFd listener, std::vector<Worker*> workers)
       : listener_(std::move(listener)), workers_(std::move(workers)) {}
-  void Loop();
+  // Reports in `ready` whether its ring was made, then serves.
+  void Loop(absl::Status* ready, std::latch* started);
   Worker* LeastLoaded() const;
 
   UniqueFd listener_;
