@@ -212,7 +212,10 @@ std::string Conns(const Record& r) {
   return absl::StrCat("conns: ", r.run.connections);
 }
 
-std::optional<double> Rps(const Record& r) { return r.load.requests_per_sec; }
+// A failed run has no bar (its partial figures mean nothing).
+std::optional<double> Rps(const Record& r) {
+  return r.ok() ? r.load.requests_per_sec : std::nullopt;
+}
 
 std::vector<BarChart> Charts(const SuiteRun& run) {
   auto config = [](const Record& r) { return r.run.config; };
@@ -237,7 +240,7 @@ std::vector<BarChart> Charts(const SuiteRun& run) {
            run.http, [](const Record& r) { return HttpSmall(r, true); }, config,
            Conns,
            [](const Record& r) -> std::optional<double> {
-             if (!r.load.p99_us) return std::nullopt;
+             if (!r.ok() || !r.load.p99_us) return std::nullopt;
              return *r.load.p99_us / 1000;
            })},
       {.name = "throughput-close-small",

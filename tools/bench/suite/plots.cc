@@ -79,6 +79,8 @@ std::string GnuplotScript(const BarChart& chart, const std::string& data_path,
       "set style data histogram\nset style histogram clustered gap 1\n"
       "set style fill solid 0.85 border -1\nset boxwidth 0.95\n"
       "set grid ytics\nset key outside right top noenhanced\n"
+      // Every plot, the labels too, takes the first line as the header.
+      "set key autotitle columnheader\n"
       "set xtics noenhanced\n",
       "set title ", Quoted(chart.title), " noenhanced\n", "set xlabel ",
       Quoted(chart.xlabel), " noenhanced\n", "set ylabel ",

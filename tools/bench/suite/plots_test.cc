@@ -40,6 +40,8 @@ TEST(GnuplotScriptTest, DrawsPngAndSvgWithQuotedText) {
   BarChart chart{.name = "x", .title = "it's", .table = Table()};
   std::string script = GnuplotScript(chart, "/r/x.dat", "/o/x");
   EXPECT_TRUE(absl::StrContains(script, "set title 'it''s'"));
+  // Without it the labels' rows are one off the bars'.
+  EXPECT_TRUE(absl::StrContains(script, "set key autotitle columnheader"));
   EXPECT_TRUE(absl::StrContains(script, "set output '/o/x.png'"));
   EXPECT_TRUE(absl::StrContains(script, "set output '/o/x.svg'"));
   EXPECT_TRUE(absl::StrContains(script, "plot for [j = 2:3] '/r/x.dat'"));

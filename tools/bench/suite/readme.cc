@@ -135,10 +135,12 @@ std::string Readme(const SuiteRun& run) {
       "connection open; \"close\" runs send one request per connection%s.\n\n",
       run.small_html_bytes, CloseModeNote(run.load_tool));
   absl::StrAppend(&md, kCeiling, "\n");
-  absl::StrAppendFormat(&md,
-                        "Every measurement follows %d s of the same load that "
-                        "is not counted.\n\n",
-                        run.warmup_s);
+  absl::StrAppend(
+      &md, run.warmup_s > 0
+               ? absl::StrFormat("Every measurement follows %d s of the same "
+                                 "load that is not counted.\n\n",
+                                 run.warmup_s)
+               : "No warm-up before the measurements (--quick).\n\n");
   absl::StrAppend(
       &md, "## Targets, from the rows below\n\n",
       TargetsTable(Targets(run.http)),
