@@ -33,6 +33,7 @@
 #include "tools/bench/suite/raw_outputs.h"
 #include "tools/bench/suite/readme.h"
 #include "tools/bench/suite/report.h"
+#include "tools/bench/suite/stop_children.h"
 #include "tools/bench/suite/suite.h"
 #include "tools/common/child_process.h"
 #include "tools/common/flag_names.h"
@@ -363,6 +364,7 @@ int Main(int argc, char** argv) {
     return 2;
   }
   SuiteConfig config = *std::move(parsed);
+  StopChildrenOnSignal();
   absl::Time started = absl::Now();
   config.raw = config.out + "/raw";
   MakeDirs(config.raw);
