@@ -349,6 +349,37 @@ void RunScenarios(const SuiteConfig& config, SuiteRun& run) {
   }
 }
 
+// The share of the CPUs busy over one second, as the README shows it
+// (other users of a shared machine skew every figure).
+std::string SampleCpuBusy() {
+  std::string before = ProcStatLine();
+  absl::SleepFor(absl::Seconds(1));
+  std::optional<double> busy = BusyFraction(before, ProcStatLine());
+  std::string text = busy ? absl::StrFormat("%.0f%%", 100 * *busy) : "unknown";
+  if (busy && *busy > 0.1) {
+    std::fprintf(stderr,
+                 "suite: warning: the CPUs were %s busy before the run; other "
+                 "work on this machine skews the figures\n",
+                 text.c_str());
+  }
+  return text;
+}
+
+void WriteCsvAndPlots(const SuiteConfig& config, SuiteRun& run) {
+  WriteFile(config.out + "/http.csv", HttpCsv(run.http));
+  WriteFile(config.out + "/echo.csv", EchoCsv(run.echo));
+  WriteFile(config.out + "/scaling.csv", HttpCsv(run.scaling));
+  for (const BarChart& chart : Charts(run)) {
+    absl::Status drawn =
+        Render(chart, config.out, config.raw, config.paths.gnuplot);
+    if (drawn.ok()) {
+      run.plots.push_back(chart.name);
+    } else {
+      std::fprintf(stderr, "suite: %s\n", drawn.ToString().c_str());
+    }
+  }
+}
+
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "the benchmark suite of wasp-server (tools/wasp bench runs it).\n"
@@ -384,32 +415,11 @@ int Main(int argc, char** argv) {
       .small_html_bytes = *small};
   if (run.command.empty()) run.command = absl::StrJoin(argv, argv + argc, " ");
   std::string load_before = LoadAverage();
-  std::string stat_before = ProcStatLine();
-  absl::SleepFor(absl::Seconds(1));
-  std::optional<double> busy = BusyFraction(stat_before, ProcStatLine());
-  std::string busy_before =
-      busy ? absl::StrFormat("%.0f%%", 100 * *busy) : "unknown";
-  if (busy && *busy > 0.1) {
-    std::fprintf(stderr,
-                 "suite: warning: the CPUs were %s busy before the run; other "
-                 "work on this machine skews the figures\n",
-                 busy_before.c_str());
-  }
+  std::string busy_before = SampleCpuBusy();
   std::fprintf(stderr, "suite: results in %s; load tool %s; %d s per run\n",
                config.out.c_str(), config.load_tool.c_str(), config.duration_s);
   RunScenarios(config, run);
-  WriteFile(config.out + "/http.csv", HttpCsv(run.http));
-  WriteFile(config.out + "/echo.csv", EchoCsv(run.echo));
-  WriteFile(config.out + "/scaling.csv", HttpCsv(run.scaling));
-  for (const BarChart& chart : Charts(run)) {
-    absl::Status drawn =
-        Render(chart, config.out, config.raw, config.paths.gnuplot);
-    if (drawn.ok()) {
-      run.plots.push_back(chart.name);
-    } else {
-      std::fprintf(stderr, "suite: %s\n", drawn.ToString().c_str());
-    }
-  }
+  WriteCsvAndPlots(config, run);
   run.machine = MachineFacts(config, busy_before, load_before, run.exit_us);
   run.server_events = ServerEvents(config.raw);
   run.elapsed_s = static_cast<int>(absl::ToInt64Seconds(absl::Now() - started));
