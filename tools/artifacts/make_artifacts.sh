@@ -6,7 +6,7 @@
 #   //tools/artifacts:paper_js     Fig. 14 (JavaScript per invocation)
 #   //tools/bench:engine_bench     Fig. 8 (context creation), Fig. 11 (fib),
 #                                  Fig. 12 (image size)
-#   tools/bench/suite/run.sh       Fig. 13 (HTTP), with --quick, if it exists
+#   tools/wasp bench               Fig. 13 (HTTP), with --quick
 #   //tools/aes:aes_speed          Sec. 6.4 (AES in a virtine per chunk)
 # plots each figure with gnuplot (installing gnuplot-nox when missing) and
 # packs data/*.csv, the figures and a README naming the machine into
@@ -18,7 +18,7 @@ CALLER_DIR="${PWD}"
 SCRIPT_DIR="$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 REPO="$(dirname "$(dirname "${SCRIPT_DIR}")")"
 readonly CALLER_DIR SCRIPT_DIR REPO
-readonly SUITE="tools/bench/suite/run.sh"
+readonly SUITE="tools/wasp"
 readonly SUITE_TIMEOUT_S=180
 
 usage() {
@@ -30,7 +30,7 @@ usage: tools/artifacts/make_artifacts.sh [OPTIONS]
   --from-data DIR  do not build or run anything: derive the figures, README
                    and artifacts.tar again from DIR/data (an earlier run)
   --no-engine      skip //tools/bench:engine_bench (Figs. 8, 11, 12)
-  --no-suite       skip tools/bench/suite/run.sh (Fig. 13)
+  --no-suite       skip tools/wasp bench (Fig. 13)
   --no-openssl     skip //tools/aes:aes_speed (Sec. 6.4)
   --no-plots       no gnuplot figures
   -h, --help       this text
@@ -350,31 +350,20 @@ main() {
       suite_note="missing: ${SUITE} does not exist in this checkout"
       log "Fig. 13: ${suite_note}"
     else
-      log "Fig. 13: ${SUITE} --quick"
-      local marker status=0 suite_args=(--quick)
-      marker="$(mktemp)"
+      log "Fig. 13: ${SUITE} bench --quick"
+      local status=0 suite_args=(bench --quick --out "${data}/fig13")
       mkdir -p "${data}/fig13"
-      # Its results into data/fig13 when it takes --out; else whatever CSV
-      # it writes under bench-results/ meanwhile is copied there.
-      if bash "${SUITE}" --help 2>&1 | grep -q -- '--out'; then
-        suite_args+=(--out "${data}/fig13")
-      fi
-      timeout --kill-after=10 "${SUITE_TIMEOUT_S}" bash "${SUITE}" \
+      timeout --kill-after=10 "${SUITE_TIMEOUT_S}" "${SUITE}" \
         "${suite_args[@]}" >"${data}/fig13/suite.txt" 2>&1 || status=$?
-      if [[ "${suite_args[*]}" != *--out* ]]; then
-        find "${REPO}/bench-results" -name '*.csv' -newer "${marker}" \
-          -not -path "${out}/*" -exec cp {} "${data}/fig13/" \; || true
-      fi
-      rm -f "${marker}"
       local png
       for png in "${data}"/fig13/*.png; do
         if [[ -e "${png}" ]]; then cp "${png}" "${out}/fig13_$(basename "${png}")"; fi
       done
       commands+=$'\n'"${SUITE} ${suite_args[*]/#${data}/data}"
       if ((status == 0)); then
-        suite_note="data/fig13/ (${SUITE} --quick: its CSV, README and plots; console in suite.txt)"
+        suite_note="data/fig13/ (${SUITE} bench --quick: its CSV, README and plots; console in suite.txt)"
       else
-        suite_note="${SUITE} --quick failed (exit ${status}); see data/fig13/suite.txt"
+        suite_note="${SUITE} bench --quick failed (exit ${status}); see data/fig13/suite.txt"
         log "Fig. 13: ${suite_note}"
       fi
     fi

@@ -18,19 +18,14 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "tools/common/admin_metrics.h"
 #include "tools/soak/samples.h"
 #include "tools/soak/traffic.h"
 
 namespace wasp::soak {
 
-// The sum of a family's samples (every worker's) in Prometheus text;
-// NotFound when it has none.
-absl::StatusOr<double> MetricSum(absl::string_view text,
-                                 absl::string_view family);
 // Fills the fields of kServerFields that come from /metrics.
 absl::Status ReadMetrics(absl::string_view text, ServerSample& sample);
-// GET /metrics from 127.0.0.1:`admin_port`: the body.
-absl::StatusOr<std::string> FetchMetrics(int admin_port);
 
 struct WatchedServer {
   pid_t pid = 0;

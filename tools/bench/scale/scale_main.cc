@@ -105,7 +105,8 @@ ServerSpec Spec(const Context& context, const std::string& config,
                     .work_dir = context.out,
                     .cpu = absl::GetFlag(FLAGS_server_cpu),
                     .pool = pool,
-                    .max_connections = absl::GetFlag(FLAGS_connections) + 1000};
+                    .max_connections = absl::GetFlag(FLAGS_connections) + 1000,
+                    .extra_flags = {"--idle_timeout=300s"}};
 }
 
 // Capacity, then latency at half of it over few and over many connections.

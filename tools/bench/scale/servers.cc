@@ -3,8 +3,10 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
 
@@ -48,11 +50,12 @@ bool Accepts(int port) {
 }  // namespace
 
 std::string NginxConfig(const std::string& dir, int port,
-                        const std::string& docroot, int max_connections) {
+                        const std::string& docroot, int max_connections,
+                        int workers) {
   // As root nginx would hand its workers (and temp directories) to nobody,
   // whom a sandbox's user namespace may not know.
   return absl::StrFormat(
-      "%sdaemon off;\nworker_processes 1;\nworker_rlimit_nofile %d;\n"
+      "%sdaemon off;\nworker_processes %d;\nworker_rlimit_nofile %d;\n"
       "error_log stderr;\npid %s/nginx.pid;\n"
       "events { worker_connections %d; }\n"
       "http {\n  types { text/html html; text/plain txt; }\n"
@@ -65,47 +68,88 @@ std::string NginxConfig(const std::string& dir, int port,
       "  scgi_temp_path %s/scgi;\n"
       "  server {\n    listen 127.0.0.1:%d backlog=4096;\n    root %s;\n  }\n"
       "}\n",
-      ::geteuid() == 0 ? "user root;\n" : "", 2 * max_connections + 64, dir,
-      max_connections + 64, dir, dir, dir, dir, dir, port, docroot);
+      ::geteuid() == 0 ? "user root;\n" : "", workers, 2 * max_connections + 64,
+      dir, max_connections + 64, dir, dir, dir, dir, dir, port, docroot);
+}
+
+namespace {
+
+// `argv` behind taskset when the spec names a CPU list, and behind env when
+// it sets variables.
+std::vector<std::string> Launcher(const ServerSpec& spec,
+                                  std::vector<std::string> argv) {
+  std::vector<std::string> prefix;
+  if (!spec.env.empty()) {
+    prefix.push_back("/usr/bin/env");
+    prefix.insert(prefix.end(), spec.env.begin(), spec.env.end());
+  }
+  if (!spec.cpus.empty()) {
+    prefix.insert(prefix.end(), {"/usr/bin/taskset", "-c", spec.cpus});
+  }
+  prefix.insert(prefix.end(), argv.begin(), argv.end());
+  return prefix;
+}
+
+int ChildCpu(const ServerSpec& spec) {
+  return spec.cpus.empty() ? spec.cpu : -1;
+}
+
+std::vector<std::string> WaspServerArgs(const ServerSpec& spec) {
+  std::vector<std::string> args = {spec.wasp_server, "--port=0",
+                                   absl::StrCat("--app=", spec.app),
+                                   absl::StrCat("--workers=", spec.workers),
+                                   absl::StrCat("--isolation=", spec.config)};
+  if (spec.pool > 0) args.push_back(absl::StrCat("--pool=", spec.pool));
+  if (spec.max_connections > 0) {
+    args.push_back(absl::StrCat("--max_connections=", spec.max_connections));
+  }
+  if (spec.app == "http") args.push_back("--docroot=" + spec.docroot);
+  if (!spec.cpus.empty()) {
+    args.push_back("--cpus=" + spec.cpus);
+  } else if (spec.cpu >= 0) {
+    args.push_back(absl::StrCat("--cpus=", spec.cpu));
+  }
+  args.insert(args.end(), spec.extra_flags.begin(), spec.extra_flags.end());
+  return args;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Server>> Server::StartNginx(
+    const ServerSpec& spec, const std::string& name, const std::string& log) {
+  absl::StatusOr<int> port = FreePort();
+  if (!port.ok()) return port.status();
+  std::string dir = absl::StrCat(spec.work_dir, "/", name);
+  ::mkdir(dir.c_str(), 0755);
+  std::string conf = absl::StrCat(dir, "/nginx.conf");
+  std::ofstream(conf) << NginxConfig(dir, *port, spec.docroot,
+                                     std::max(spec.max_connections, 1024),
+                                     spec.workers);
+  absl::StatusOr<std::unique_ptr<ChildProcess>> process = ChildProcess::Start(
+      Launcher(spec, {spec.nginx, "-e", "stderr", "-c", conf, "-p", dir}),
+      "/dev/null", log, ChildCpu(spec));
+  if (!process.ok()) return process.status();
+  absl::Time deadline = absl::Now() + kServerStartTimeout;
+  while (!Accepts(*port)) {
+    if (!(*process)->Running() || absl::Now() > deadline) {
+      return NotServingError(**process, "nginx", log);
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return std::unique_ptr<Server>(
+      new Server(*std::move(process), *port, -1, log));
 }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerSpec& spec) {
-  std::string log = absl::StrCat(spec.work_dir, "/", spec.config, ".log");
-  if (spec.config == "nginx") {
-    absl::StatusOr<int> port = FreePort();
-    if (!port.ok()) return port.status();
-    std::string conf = absl::StrCat(spec.work_dir, "/nginx.conf");
-    std::ofstream(conf) << NginxConfig(spec.work_dir, *port, spec.docroot,
-                                       spec.max_connections);
-    absl::StatusOr<std::unique_ptr<ChildProcess>> process = ChildProcess::Start(
-        {spec.nginx, "-e", "stderr", "-c", conf, "-p", spec.work_dir},
-        "/dev/null", log, spec.cpu);
-    if (!process.ok()) return process.status();
-    absl::Time deadline = absl::Now() + kServerStartTimeout;
-    while (!Accepts(*port)) {
-      if (!(*process)->Running() || absl::Now() > deadline) {
-        return NotServingError(**process, "nginx", log);
-      }
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    return std::unique_ptr<Server>(new Server(*std::move(process), *port, log));
-  }
-  std::vector<std::string> args = {
-      spec.wasp_server,
-      "--port=0",
-      "--workers=1",
-      absl::StrCat("--isolation=", spec.config),
-      absl::StrCat("--pool=", spec.pool),
-      absl::StrCat("--max_connections=", spec.max_connections),
-      "--idle_timeout=300s",
-      absl::StrCat("--docroot=", spec.docroot)};
-  if (spec.cpu >= 0) args.push_back(absl::StrCat("--cpus=", spec.cpu));
+  std::string name = spec.name.empty() ? spec.config : spec.name;
+  std::string log = absl::StrCat(spec.work_dir, "/", name, ".log");
+  if (spec.config == "nginx") return StartNginx(spec, name, log);
   absl::StatusOr<WaspServerProcess> server = StartWaspServer(
-      std::move(args), absl::StrCat(spec.work_dir, "/", spec.config, ".ready"),
-      log, spec.cpu);
+      Launcher(spec, WaspServerArgs(spec)),
+      absl::StrCat(spec.work_dir, "/", name, ".ready"), log, ChildCpu(spec));
   if (!server.ok()) return server.status();
-  return std::unique_ptr<Server>(
-      new Server(std::move(server->process), server->port, log));
+  return std::unique_ptr<Server>(new Server(
+      std::move(server->process), server->port, server->admin_port, log));
 }
 
 std::vector<pid_t> Server::ServingPids() const {

@@ -1,0 +1,15 @@
+// Ends the servers and load tools wasp-bench started when it is itself
+// ended by a signal sent to it alone (kill PID): Ctrl-C and timeout(1)
+// signal the whole process group, a plain kill does not.
+#ifndef WASP_TOOLS_BENCH_SUITE_STOP_CHILDREN_H_
+#define WASP_TOOLS_BENCH_SUITE_STOP_CHILDREN_H_
+
+namespace wasp::bench {
+
+// On SIGTERM, SIGINT or SIGHUP: SIGTERM to every child process, then the
+// signal's default action.
+void StopChildrenOnSignal();
+
+}  // namespace wasp::bench
+
+#endif  // WASP_TOOLS_BENCH_SUITE_STOP_CHILDREN_H_
