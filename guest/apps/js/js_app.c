@@ -75,11 +75,10 @@ static void log_request(const struct http_request* req, int status,
   area.log_len = (uint32_t)len;
 }
 
-static void respond(const struct http_request* req, int status,
+// Queues the response to `req` (NULL: no head could be parsed).
+static void respond(const struct http_request* req, int keep_alive, int status,
                     const char* type, size_t type_len, const char* fields,
                     size_t fields_len, const char* body, size_t body_len) {
-  int keep_alive =
-      req != NULL && req->keep_alive && !http_status_closes(status);
   struct http_response resp = {
       .status = status,
       .content_type = type,
@@ -97,12 +96,15 @@ static void respond(const struct http_request* req, int status,
   log_request(req, status, send_body ? body_len : 0);
 }
 
-// The server's own answers (400, 408, 413, ...), as the HTTP app's.
+// The server's own answers (400, 408, 413, ...), as the HTTP app's: those
+// after which the input cannot be framed close.
 static void respond_error(const struct http_request* req, int status) {
   static const char kType[] = "text/plain; charset=utf-8";
   char body[64];
   size_t len = http_error_body(status, body, sizeof body);
-  respond(req, status, kType, sizeof kType - 1, NULL, 0, body, len);
+  int keep_alive =
+      req != NULL && req->keep_alive && !http_status_closes(status);
+  respond(req, keep_alive, status, kType, sizeof kType - 1, NULL, 0, body, len);
 }
 
 static void refuse(const char* reason, size_t len, int code);
@@ -123,8 +125,11 @@ static void answer(const char* in, size_t head,
     return respond_error(req, req->status);
   }
   js_handle(ctx, in, head, req, in + head, (size_t)req->body_length, &reply);
-  respond(req, reply.status, reply.content_type, reply.content_type_len,
-          reply.fields, reply.fields_len, reply.body, reply.body_len);
+  // The script's answers keep the connection as the request asks, whatever
+  // their status (a throw's 500 included): the framing is intact.
+  respond(req, req->keep_alive, reply.status, reply.content_type,
+          reply.content_type_len, reply.fields, reply.fields_len, reply.body,
+          reply.body_len);
 }
 
 // Whether a request has begun: empty lines between requests do not count.
