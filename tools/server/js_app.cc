@@ -50,9 +50,8 @@ std::string Reason(const CallResult& loaded, uint64_t memory_bytes,
   if (exit.reason == ExitReason::Exited) {
     switch (exit.exit_code) {
       case JS_APP_EXIT_SCRIPT:
-        return said;
       case JS_APP_EXIT_NO_HANDLE:
-        return absl::StrCat(said, " (define `function handle(request)`)");
+        return said;
       case JS_APP_EXIT_NO_MEMORY:
         break;
       default:

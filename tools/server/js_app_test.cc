@@ -289,6 +289,27 @@ TEST(JsAppStartTest, ScriptAndAppJsGoTogether) {
                 {"virtines only"});
 }
 
+// The example of docs/js.md serves what its comment says.
+TEST(JsAppExampleTest, HelloJsAnswers) {
+  wasp::testing::ExpectKvm();
+  ServerProcess server({"--port=0", "--workers=1", "--pool=2", "--app=js",
+                        "--script=examples/js/hello.js"});
+  ASSERT_NE(server.port(), 0) << server.Log();
+  auto client = TcpClient::Connect(server.port());
+  ASSERT_TRUE(client.ok());
+  Responses responses(*client);
+  ASSERT_TRUE(client
+                  ->Send(Request("GET", "/hello?name=Ada&lang=fr") +
+                         Request("POST", "/double", "", R"({"n": 21})") +
+                         Request("POST", "/double", "", "nope"))
+                  .ok());
+  EXPECT_EQ(Body(responses.Next()), "Bonjour, Ada!\n");
+  std::string doubled = responses.Next();
+  EXPECT_NE(doubled.find("Cache-Control: no-store\r\n"), std::string::npos);
+  EXPECT_EQ(Body(doubled), R"({"n":42})");
+  EXPECT_TRUE(absl::StartsWith(responses.Next(), "HTTP/1.1 400 "));
+}
+
 TEST(JsMemoryTest, AutoGivesDuktapeAFewMebibytes) {
   EXPECT_GE(JsMemoryFor(0), uint64_t{8} << 20);
   EXPECT_EQ(JsMemoryFor(0) % (1 << 20), 0u);
