@@ -244,6 +244,21 @@ TEST_F(JsAppTest, BodiesUpToTheLimitAreServedLargerOnes413) {
   EXPECT_TRUE(absl::StartsWith(response, "HTTP/1.1 413 ")) << response;
 }
 
+TEST_F(JsAppTest, AClientThatExpectsContinueIsAskedForTheBody) {
+  TcpClient client = Connect();
+  ASSERT_TRUE(client
+                  .Send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: "
+                        "2\r\nExpect: 100-continue\r\n\r\n")
+                  .ok());
+  auto interim = client.Receive();
+  ASSERT_TRUE(interim.ok());
+  EXPECT_EQ(*interim, "HTTP/1.1 100 Continue\r\n\r\n");
+  ASSERT_TRUE(client.Send("ab").ok());
+  std::string response = Responses(client).Next();
+  EXPECT_TRUE(absl::StartsWith(response, "HTTP/1.1 201 ")) << response;
+  EXPECT_NE(Body(response).find(R"("body":"ab")"), std::string::npos);
+}
+
 TEST_F(JsAppTest, BrokenFramingCloses) {
   TcpClient client = Connect();
   ASSERT_TRUE(client.Send("GET / HTTP/1.1\r\nbad header\r\n\r\n").ok());

@@ -154,6 +154,43 @@ static void incomplete(const char* in, size_t len, uint32_t wake_len) {
   area.wake_len = wake_len;
 }
 
+static int equals_ci(struct http_field f, const char* word) {
+  size_t i = 0;
+  for (; i < f.len && word[i] != '\0'; ++i) {
+    char c = f.value[i];
+    if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != word[i]) return 0;
+  }
+  return i == f.len && word[i] == '\0';
+}
+
+// Whether the client waits for "100 Continue" before it sends the body
+// (curl does for bodies over 1 KiB; RFC 9110 10.1.1).
+static int expects_continue(const char* head, size_t len,
+                            const struct http_request* req) {
+  if (req->minor_version != 1) return 0;
+  size_t pos = 0;
+  struct http_field name, value;
+  while (http_next_field(head, len, &pos, &name, &value)) {
+    if (equals_ci(name, "expect") && equals_ci(value, "100-continue")) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+// The body has yet to come: ask for it if the client waits to be asked.
+static void await_body(const char* in, size_t len, size_t head,
+                       const struct http_request* req) {
+  static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+  if (len == head && !(area.in_flags & (WASP_INPUT_EOF | WASP_INPUT_TIMEOUT)) &&
+      expects_continue(in, head, req)) {
+    area.iov[0] = (struct wasp_iovec){.base = (uint64_t)(uintptr_t)kContinue,
+                                      .len = sizeof kContinue - 1};
+    area.iov_count = 1;
+  }
+  incomplete(in, len, (uint32_t)(head + req->body_length));
+}
+
 static void serve(const char* in, size_t len) {
   struct http_scan scan = {0};
   long head = http_head_length(in, len, &scan);
@@ -173,7 +210,7 @@ static void serve(const char* in, size_t len) {
       return;
     }
     if (req.body_length > len - (size_t)head) {
-      return incomplete(in, len, (uint32_t)(head + req.body_length));
+      return await_body(in, len, (size_t)head, &req);
     }
   }
   answer(in, (size_t)head, &req);
