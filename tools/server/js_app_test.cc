@@ -226,7 +226,7 @@ TEST_F(JsAppTest, AnEndlessLoopIsStoppedByTheBudgetAndTheWorkerServesOn) {
   EXPECT_TRUE(absl::StartsWith(response, "HTTP/1.1 500 ")) << response;
   absl::Time start = absl::Now();
   EXPECT_EQ(Body(Ask(Request("GET", "/text"))), "plain at load");
-  EXPECT_LT(absl::Now() - start, absl::Milliseconds(500));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(1));
 }
 
 TEST_F(JsAppTest, BodiesUpToTheLimitAreServedLargerOnes413) {
