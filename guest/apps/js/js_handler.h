@@ -8,6 +8,10 @@
 #include "duktape.h"
 #include "guest/apps/http/http_parse.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 // The script's header lines, "Name: value\r\n" each; more is a 500.
 #define JS_FIELDS_MAX 8192
 // The longest error text a 500 carries.
@@ -32,5 +36,9 @@ struct js_reply {
 int js_handle(duk_context* ctx, const char* head, size_t head_len,
               const struct http_request* req, const char* body, size_t body_len,
               struct js_reply* reply);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif
 
 #endif  // WASP_GUEST_APPS_JS_JS_HANDLER_H_
