@@ -32,7 +32,7 @@ function handle(request) {
               body: {method: request.method, path: request.path,
                      query: request.query, foo: request.headers['x-foo'],
                      body: request.body}};
-    case '/text': return 'plain ' + loaded;
+    case '/text': console.log('dropped'); return 'plain ' + loaded;
     case '/count':
       counter++;
       globalThis.leaked = (globalThis.leaked || 0) + 1;

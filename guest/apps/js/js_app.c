@@ -235,6 +235,13 @@ static void load_script(void) {
   char* script = malloc(size > 0 ? (size_t)size : 1);
   if (size < 0 || script == NULL) wasp_exit(JS_APP_EXIT_NO_MEMORY);
   wasp_get_config(script, (size_t)size);
+  // The server has no console: output is dropped, so that a script written
+  // with logging still serves.
+  duk_eval_string_noresult(
+      ctx,
+      "var console = (function() { function drop() {}"
+      " return {log: drop, info: drop, warn: drop, error: drop, debug: drop};"
+      " })(); function print() {}");
   duk_push_literal(ctx, "script");
   if (duk_pcompile_lstring_filename(ctx, 0, script, (size_t)size) != 0 ||
       duk_pcall(ctx, 0) != 0) {
