@@ -1,6 +1,8 @@
 #include "tools/server/app_pools.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <system_error>
 
 #include "absl/strings/str_format.h"
 #include "base/status_macros.h"
@@ -12,6 +14,7 @@
 #include "net/native/native_handler.h"
 #include "net/native/process_session.h"
 #include "net/virtine_session.h"
+#include "tools/server/js_app.h"
 
 namespace wasp {
 namespace {
@@ -62,16 +65,52 @@ absl::StatusOr<AppPools> ImagePools(const AppOptions& options) {
   return pools;
 }
 
+// The user's script in the JavaScript app: checked once, then each worker's
+// pool runs it from the snapshot taken after it loaded.
+absl::StatusOr<AppPools> JsPools(const AppOptions& options) {
+  if (options.isolation != Isolation::kVirtine) {
+    return absl::InvalidArgumentError(
+        "--app=js runs in virtines only: the engine exists only as a guest "
+        "image (drop --isolation)");
+  }
+  if (options.fresh_vm) {
+    return absl::InvalidArgumentError(
+        "--app=js does not take --fresh_vm: its start-up is the script's "
+        "load, which the snapshot exists to skip");
+  }
+  std::error_code error;
+  uint64_t script_bytes = std::filesystem::file_size(options.script, error);
+  uint64_t memory = options.memory_bytes != 0
+                        ? options.memory_bytes
+                        : JsMemoryFor(error ? 0 : script_bytes);
+  ASSIGN_OR_RETURN(auto source,
+                   LoadJsScript(options.script, memory, options.cpu_budget));
+  VirtinePoolOptions virtine{.memory_bytes = memory,
+                             .capacity = options.pool,
+                             .cpu_budget = options.cpu_budget,
+                             .config = source};
+  AppPools pools;
+  pools.description = absl::StrFormat(
+      "script %s; pool of %d virtines x %d KiB per worker", options.script,
+      virtine.capacity, virtine.memory_bytes >> 10);
+  pools.factory = [virtine](int) -> PoolFactory {
+    return [virtine] { return MakeVirtinePool(JsAppImage(), virtine); };
+  };
+  return pools;
+}
+
 }  // namespace
 
 absl::StatusOr<App> ParseApp(const std::string& name) {
   if (name == "http") return App::kHttp;
   if (name == "echo") return App::kEcho;
+  if (name == "js") return App::kJs;
   if (name.find('/') != std::string::npos) return App::kImage;
-  return absl::InvalidArgumentError(absl::StrFormat(
-      "--app=%s: expected `http`, `echo` or the path of an app image built "
-      "with wasp-app-cc (./%s for one in this directory)",
-      name, name));
+  return absl::InvalidArgumentError(
+      absl::StrFormat("--app=%s: expected `http`, `echo`, `js` or the path of "
+                      "an app image built "
+                      "with wasp-app-cc (./%s for one in this directory)",
+                      name, name));
 }
 
 absl::StatusOr<Isolation> ParseIsolation(const std::string& name) {
@@ -93,6 +132,7 @@ absl::StatusOr<AppPools> MakeAppPools(const AppOptions& options) {
   }
   std::shared_ptr<const std::vector<uint8_t>> shared_config = config;
   if (options.app == App::kImage) return ImagePools(options);
+  if (options.app == App::kJs) return JsPools(options);
   Image image = options.app == App::kHttp ? images::http() : images::echo();
   NativeApp native =
       options.app == App::kHttp ? HttpNativeApp() : EchoNativeApp();

@@ -13,18 +13,19 @@
 
 namespace wasp {
 
-// The built-in apps, or an image of the user's (--app=PATH, built with the
-// SDK's wasp-app-cc).
-enum class App { kEcho, kHttp, kImage };
+// The built-in apps (kJs runs the user's --script), or an image of the
+// user's (--app=PATH, built with the SDK's wasp-app-cc).
+enum class App { kEcho, kHttp, kJs, kImage };
 enum class Isolation { kVirtine, kNone, kProcess };
 
-// "http", "echo", or a path (holding a '/'): kImage.
+// "http", "echo", "js", or a path (holding a '/'): kImage.
 absl::StatusOr<App> ParseApp(const std::string& name);
 absl::StatusOr<Isolation> ParseIsolation(const std::string& name);
 
 struct AppOptions {
   App app = App::kHttp;
   std::string image_path;  // kImage
+  std::string script;      // kJs: the JavaScript file
   Isolation isolation = Isolation::kVirtine;
   uint64_t memory_bytes = 0;  // per virtine; 0: what the app needs
   size_t pool = 64;           // sessions per worker

@@ -30,8 +30,12 @@
 #include "tools/server/app_pools.h"
 
 ABSL_FLAG(std::string, app, "http",
-          "`http`, `echo`, or the path of your app's image (built with the "
-          "SDK's wasp-app-cc; runs in virtines)");
+          "`http`, `echo`, `js` (your --script answers each request), or the "
+          "path of your app's image (built with the SDK's wasp-app-cc; runs "
+          "in virtines)");
+ABSL_FLAG(std::string, script, "",
+          "with --app=js: the JavaScript file whose handle(request) answers "
+          "every request (docs/js.md)");
 ABSL_FLAG(std::string, listen, "127.0.0.1",
           "address to listen on: IPv4, or IPv6 (::1, [::] for all; IPv6 "
           "only, as nginx)");
@@ -128,6 +132,17 @@ absl::StatusOr<AppOptions> AppOptionsFromFlags() {
   AppOptions app;
   ASSIGN_OR_RETURN(app.app, ParseApp(absl::GetFlag(FLAGS_app)));
   app.image_path = absl::GetFlag(FLAGS_app);
+  app.script = absl::GetFlag(FLAGS_script);
+  if (app.app == App::kJs && app.script.empty()) {
+    return absl::InvalidArgumentError(
+        "--app=js needs --script=FILE: the JavaScript file that defines "
+        "handle(request)");
+  }
+  if (app.app != App::kJs && !app.script.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--script=", app.script,
+        " needs --app=js (not --app=", absl::GetFlag(FLAGS_app), ")"));
+  }
   ASSIGN_OR_RETURN(app.isolation,
                    ParseIsolation(absl::GetFlag(FLAGS_isolation)));
   std::string mem = absl::GetFlag(FLAGS_mem);
@@ -219,8 +234,10 @@ absl::Status WriteReadyFile(const std::string& path, int port, int admin_port) {
 
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "serves echo or HTTP, one virtine per connection.\n"
-      "  wasp-server [--app=http|echo] [--port=8080] [--isolation=virtine] "
+      "serves echo, HTTP or a JavaScript function, one virtine per "
+      "connection or request.\n"
+      "  wasp-server [--app=http|echo|js --script=FILE] [--port=8080] "
+      "[--isolation=virtine] "
       "...\nSIGINT/SIGTERM: stop accepting, finish, exit 0. Flags may be "
       "written with dashes too (--cpu-budget=50ms).");
   ListToolFlagsInHelp();
@@ -277,7 +294,7 @@ int Main(int argc, char** argv) {
       .max_connections = static_cast<size_t>(*max_connections),
       .queue = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_queue))),
       .idle_timeout = app->idle_timeout,
-      .http_errors = app->app == App::kHttp};
+      .http_errors = app->app == App::kHttp || app->app == App::kJs};
   absl::StatusOr<UniqueFd> access_log =
       OpenAccessLog(absl::GetFlag(FLAGS_access_log));
   if (!access_log.ok()) {

@@ -113,6 +113,7 @@ static int parse_request_line(const char* line, size_t n,
   }
   if (v[5] != '1' || (v[7] != '0' && v[7] != '1')) return 505;
   req->minor_version = v[7] - '0';
+  req->method_name = (struct http_field){line, method_len};
   if (equals(line, method_len, "GET")) {
     req->method = HTTP_GET;
   } else if (equals(line, method_len, "HEAD")) {
@@ -234,6 +235,29 @@ void http_parse_head(const char* head, size_t len, struct http_request* req) {
   *req = (struct http_request){0};
   req->status = parse_request(head, len, req);
   if (http_status_closes(req->status)) req->keep_alive = 0;
+}
+
+int http_next_field(const char* head, size_t len, size_t* pos,
+                    struct http_field* name, struct http_field* value) {
+  const char* line;
+  size_t n;
+  if (*pos == 0) {  // past the empty lines and the request line
+    do {
+      if (!next_line(head, len, pos, &line, &n)) return 0;
+    } while (n == 0);
+  }
+  for (;;) {
+    if (!next_line(head, len, pos, &line, &n) || n == 0) return 0;
+    size_t colon = 0;
+    while (colon < n && line[colon] != ':') ++colon;
+    if (colon == 0 || colon == n) continue;  // not a field: parsing refused it
+    size_t start = colon + 1;
+    while (start < n && (line[start] == ' ' || line[start] == '\t')) ++start;
+    while (n > start && (line[n - 1] == ' ' || line[n - 1] == '\t')) --n;
+    *name = (struct http_field){line, colon};
+    *value = (struct http_field){line + start, n - start};
+    return 1;
+  }
 }
 
 int http_status_closes(int status) {
@@ -501,30 +525,62 @@ const char* http_reason(int status) {
   switch (status) {
     case 200:
       return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
     case 206:
       return "Partial Content";
     case 301:
       return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 303:
+      return "See Other";
     case 304:
       return "Not Modified";
+    case 307:
+      return "Temporary Redirect";
+    case 308:
+      return "Permanent Redirect";
     case 416:
       return "Range Not Satisfiable";
     case 400:
       return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
     case 404:
       return "Not Found";
     case 405:
       return "Method Not Allowed";
     case 408:
       return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Content Too Large";
     case 414:
       return "URI Too Long";
+    case 422:
+      return "Unprocessable Content";
+    case 429:
+      return "Too Many Requests";
     case 431:
       return "Request Header Fields Too Large";
     case 500:
       return "Internal Server Error";
     case 501:
       return "Not Implemented";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
     case 505:
       return "HTTP Version Not Supported";
     default:
@@ -551,8 +607,9 @@ size_t http_format_head(const struct http_response* resp, char* out,
     put(&w, resp->content_type, resp->content_type_len);
     put_literal(&w, "\r\n");
   }
-  // A 304 has no body; its length would be the full representation's.
-  if (resp->status != 304) {
+  // A 304 has no body, its length would be the full representation's; a 204
+  // has none and must not say so (RFC 9110 8.6).
+  if (resp->status != 304 && resp->status != 204) {
     put_literal(&w, "Content-Length: ");
     put_u64(&w, resp->content_length);
     put_literal(&w, "\r\n");
@@ -586,7 +643,10 @@ size_t http_format_head(const struct http_response* resp, char* out,
     put_u64(&w, resp->range_total);
     put_literal(&w, "\r\n");
   }
-  if (resp->status == 405) put_literal(&w, "Allow: GET, HEAD\r\n");
+  if (resp->status == 405 && resp->fields_len == 0) {
+    put_literal(&w, "Allow: GET, HEAD\r\n");
+  }
+  if (resp->fields_len > 0) put(&w, resp->fields, resp->fields_len);
   if (!resp->keep_alive) {
     put_literal(&w, "Connection: close\r\n");
   } else if (resp->minor_version == 0) {

@@ -43,9 +43,10 @@ struct http_field {
 };
 
 struct http_request {
-  int status;          // 0: serve it; else the error status to answer
-  int method;          // enum http_method
-  int minor_version;   // HTTP/1.<minor_version>
+  int status;  // 0: serve it; else the error status to answer
+  int method;  // enum http_method
+  struct http_field method_name;  // the method as sent ("GET", "POST", ...)
+  int minor_version;              // HTTP/1.<minor_version>
   int keep_alive;      // the connection stays open after the response
   const char* target;  // the request target as sent, inside the head
   size_t target_len;
@@ -75,6 +76,12 @@ int http_status_closes(int status);
 // than 1.0 and 1.1. Keep-alive: HTTP/1.1 unless "Connection: close";
 // HTTP/1.0 only with "Connection: keep-alive"; never after an error.
 void http_parse_head(const char* head, size_t len, struct http_request* req);
+
+// The header fields of a head that http_parse_head parsed, one per call:
+// start with *pos = 0; each call sets the next field's name (as sent) and
+// value (without surrounding whitespace) and returns 1, then 0 at the end.
+int http_next_field(const char* head, size_t len, size_t* pos,
+                    struct http_field* name, struct http_field* value);
 
 // The path of a request target: query and fragment dropped (an absolute
 // "http://host/path" target reduced to its path), percent-decoded, and
@@ -129,18 +136,22 @@ struct http_response {
   uint64_t range_first;
   uint64_t range_last;
   uint64_t range_total;
+  // More header lines, each "Name: value\r\n" (an app's own), written last;
+  // with them the app says what it allows (no "Allow" for 405).
+  const char* fields;
+  size_t fields_len;
 };
 
 // Every response head fits in this many bytes (with the longest content
 // type, dates of at most 31 bytes, an ETag of at most 40 and a Location of
-// at most 1 KiB).
+// at most 1 KiB), plus fields_len.
 #define HTTP_RESPONSE_HEAD_MAX 1664
 
 // Writes the status line and headers (Server, Date, Content-Type,
-// Content-Length (not for 304), Location, ETag, Last-Modified, Accept-Ranges,
-// Content-Range (206, 416), Allow for 405, Connection when it differs from
-// the version's default), through the blank line. Returns the length, or 0 if
-// it does not fit in `cap`.
+// Content-Length (not for 204 and 304), Location, ETag, Last-Modified,
+// Accept-Ranges, Content-Range (206, 416), Allow for 405, Connection when it
+// differs from the version's default), through the blank line. Returns the
+// length, or 0 if it does not fit in `cap`.
 size_t http_format_head(const struct http_response* resp, char* out,
                         size_t cap);
 

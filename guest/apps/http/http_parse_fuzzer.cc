@@ -150,6 +150,26 @@ void CheckDate(uint64_t seconds) {
   if (fits) WASP_FUZZ_CHECK(std::strcmp(out, want) == 0);
 }
 
+// Every field lies inside the head, names are non-empty and hold no colon,
+// values carry no surrounding whitespace, and the walk ends.
+void CheckFields(const char* head, size_t len) {
+  size_t pos = 0, count = 0;
+  http_field name, value;
+  while (http_next_field(head, len, &pos, &name, &value)) {
+    WASP_FUZZ_CHECK(++count <= len);
+    WASP_FUZZ_CHECK(name.len > 0 && name.value >= head &&
+                    name.value + name.len <= head + len);
+    WASP_FUZZ_CHECK(std::memchr(name.value, ':', name.len) == nullptr);
+    WASP_FUZZ_CHECK(value.value >= head &&
+                    value.value + value.len <= head + len);
+    if (value.len > 0) {
+      WASP_FUZZ_CHECK(value.value[0] != ' ' && value.value[0] != '\t');
+      WASP_FUZZ_CHECK(value.value[value.len - 1] != ' ' &&
+                      value.value[value.len - 1] != '\t');
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -161,6 +181,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   http_request req;
   http_parse_head(buf, static_cast<size_t>(head), &req);
   CheckRequest(buf, static_cast<size_t>(head), req);
+  CheckFields(buf, static_cast<size_t>(head));
   if (req.target_len > 0) CheckDecodePath(req);
   CheckConditionals(req, value % 10000);
   CheckLogRecord(req, value);

@@ -288,6 +288,28 @@ TEST(HttpResponseTest, FormatsTheHead) {
   EXPECT_EQ(http_format_head(&resp, out, 20), 0u);
 }
 
+TEST(HttpParseTest, KeepsTheMethodAsSent) {
+  Parsed req = Parse("POST /x HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(req.status, 405);
+  EXPECT_EQ(std::string(req.method_name.value, req.method_name.len), "POST");
+  EXPECT_EQ(Parse("GET / HTTP/1.1\r\nHost: a\r\n\r\n").method_name.len, 3u);
+}
+
+TEST(HttpParseTest, IteratesOverEveryField) {
+  const std::string head =
+      "\r\nGET / HTTP/1.1\r\nHost: a\r\nX-Empty:\r\n"
+      "X-Two:  b c \t\nhost: d\r\n\r\n";
+  std::string seen;
+  size_t pos = 0;
+  http_field name, value;
+  while (http_next_field(head.data(), head.size(), &pos, &name, &value)) {
+    seen += std::string(name.value, name.len) + "=" +
+            std::string(value.value, value.len) + ";";
+  }
+  EXPECT_EQ(seen, "Host=a;X-Empty=;X-Two=b c;host=d;");
+  EXPECT_EQ(http_next_field(head.data(), head.size(), &pos, &name, &value), 0);
+}
+
 TEST(HttpResponseTest, ErrorBodies) {
   char out[64];
   size_t n = http_error_body(431, out, sizeof out);
@@ -313,6 +335,26 @@ TEST(HttpDateTest, FormatsImfFixdate) {
   http_format_date(4294967295u, out, sizeof out);  // the last u32 second
   EXPECT_STREQ(out, "Sun, 07 Feb 2106 06:28:15 GMT");
   EXPECT_EQ(http_format_date(0, out, 29), 0u) << "no room for the NUL";
+}
+
+TEST(HttpResponseTest, AppFieldsComeLastAnd204HasNoLength) {
+  const char fields[] = "X-A: 1\r\nAllow: POST\r\n";
+  http_response resp = {.status = 204,
+                        .content_length = 0,
+                        .minor_version = 1,
+                        .keep_alive = 1,
+                        .fields = fields,
+                        .fields_len = sizeof fields - 1};
+  char out[HTTP_RESPONSE_HEAD_MAX + sizeof fields];
+  size_t n = http_format_head(&resp, out, sizeof out);
+  EXPECT_EQ(std::string(out, n),
+            "HTTP/1.1 204 No Content\r\nServer: wasp\r\n"
+            "X-A: 1\r\nAllow: POST\r\n\r\n");
+  resp.status = 405;
+  n = http_format_head(&resp, out, sizeof out);
+  EXPECT_EQ(std::string(out, n).find("GET, HEAD"), std::string::npos);
+  EXPECT_STREQ(http_reason(413), "Content Too Large");
+  EXPECT_STREQ(http_reason(503), "Service Unavailable");
 }
 
 }  // namespace
