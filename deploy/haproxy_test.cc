@@ -181,7 +181,7 @@ TEST_F(HaproxyTest, DrainKillAndRejoinLoseNoRequest) {
   ASSERT_TRUE(admin_client.ok());
   ASSERT_TRUE(admin_client->Send("GET /metrics HTTP/1.1\r\n\r\n").ok());
   std::string metrics = admin_client->ReceiveAll().value_or("");
-  EXPECT_EQ(metrics.find("wasp_requests_total{worker=\"0\"} 0\n"),
+  EXPECT_EQ(metrics.find("wasp_responses_total{worker=\"0\"} 0\n"),
             std::string::npos)
       << "the new instance got no request: " << metrics;
 }

@@ -17,11 +17,11 @@ double Read(const WorkerMetrics& m) {
   return static_cast<double>((m.*member).load(std::memory_order_relaxed));
 }
 
-double ExitsPerRequest(const WorkerMetrics& m) {
-  uint64_t requests = m.requests.load(std::memory_order_relaxed);
-  return requests == 0 ? 0
-                       : static_cast<double>(m.exits.load()) /
-                             static_cast<double>(requests);
+double ExitsPerResponse(const WorkerMetrics& m) {
+  uint64_t responses = m.responses.load(std::memory_order_relaxed);
+  return responses == 0 ? 0
+                        : static_cast<double>(m.exits.load()) /
+                              static_cast<double>(responses);
 }
 
 constexpr Family kFamilies[] = {
@@ -59,9 +59,9 @@ constexpr Family kFamilies[] = {
     {"wasp_runs_total", "counter",
      "Runs of request-scoped handlers (each answers the requests it finds).",
      Read<&WorkerMetrics::runs>},
-    {"wasp_requests_total", "counter",
+    {"wasp_responses_total", "counter",
      "Responses: runs that sent output, or send operations of sessions.",
-     Read<&WorkerMetrics::requests>},
+     Read<&WorkerMetrics::responses>},
     {"wasp_hibernated_bytes", "gauge",
      "Host memory held by hibernated virtines (their pages and registers).",
      Read<&WorkerMetrics::hibernated_bytes>},
@@ -77,10 +77,10 @@ constexpr Family kFamilies[] = {
      Read<&WorkerMetrics::bytes_sent>},
     {"wasp_vm_exits_total", "counter", "VM exits of connection virtines.",
      Read<&WorkerMetrics::exits>},
-    {"wasp_exits_per_request", "gauge",
+    {"wasp_exits_per_response", "gauge",
      "VM exits per send operation (wasp_vm_exits_total / "
-     "wasp_requests_total).",
-     ExitsPerRequest},
+     "wasp_responses_total).",
+     ExitsPerResponse},
     {"wasp_resets_total", "counter",
      "Pooled virtines reset for reuse (after a run, or after a "
      "connection's session); 0 for native code, processes and fresh VMs.",

@@ -29,7 +29,7 @@ struct WorkerMetrics {
   std::atomic<int64_t> hibernated_bytes{0};
   std::atomic<uint64_t> hibernations{0};
   std::atomic<uint64_t> reset_failures{0};  // virtines discarded
-  std::atomic<uint64_t> requests{0};  // responses (runs with output, sends)
+  std::atomic<uint64_t> responses{0};       // runs with output, or sends
   std::atomic<uint64_t> bytes_received{0};
   std::atomic<uint64_t> bytes_sent{0};
   std::atomic<uint64_t> exits{0};

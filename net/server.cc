@@ -8,7 +8,7 @@
 namespace wasp {
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
-    const ServerOptions& options, PoolFactoryForWorker pools) {
+    const ServerOptions& options, PoolFactory make_pool) {
   if (options.cpus.empty()) {
     return absl::InvalidArgumentError("a server needs at least one worker");
   }
@@ -33,7 +33,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
                          .access_log = options.access_log,
                          .listener = single ? listener.get() : -1};
     ASSIGN_OR_RETURN(std::unique_ptr<Worker> started,
-                     Worker::Start(worker, pools(static_cast<int>(i))));
+                     Worker::Start(worker, make_pool));
     workers.push_back(started.get());
     server->workers_.push_back(std::move(started));
   }

@@ -31,13 +31,10 @@ struct ServerOptions {
   int access_log = -1;  // where the access log goes (not owned); -1: none
 };
 
-// Makes the session pool of worker `index` (called on that worker's thread).
-using PoolFactoryForWorker = std::function<PoolFactory(int index)>;
-
 class Server final {
  public:
   static absl::StatusOr<std::unique_ptr<Server>> Start(
-      const ServerOptions& options, PoolFactoryForWorker pools);
+      const ServerOptions& options, PoolFactory make_pool);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -190,9 +190,8 @@ class ServerTest : public ::testing::TestWithParam<Isolation> {
                           .idle_timeout = setup.idle_timeout,
                           .http_errors = setup.http_errors};
     Isolation isolation = GetParam();
-    auto server = Server::Start(options, [=](int) -> PoolFactory {
-      return [=] { return MakePool(isolation, app, setup, config); };
-    });
+    auto server = Server::Start(
+        options, [=] { return MakePool(isolation, app, setup, config); });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
   }
@@ -525,7 +524,7 @@ TEST_P(ServerTest, ShutdownClosesIdleConnectionsAndReturns) {
   EXPECT_FALSE(TcpClient::Connect(server_->port()).ok()) << "still accepting";
 }
 
-TEST_P(ServerTest, MetricsCountExitsPerRequest) {
+TEST_P(ServerTest, MetricsCountExitsPerResponse) {
   StartServer(EchoApp());
   TcpClient client = Connect();
   for (int i = 0; i < 10; ++i) ASSERT_EQ(Echo(client, "abc"), "abc");
@@ -535,11 +534,11 @@ TEST_P(ServerTest, MetricsCountExitsPerRequest) {
   std::string metrics = server_->Metrics();
   // A forked process does its own I/O; the worker sees only the connection.
   if (GetParam() != Isolation::kProcess) {
-    EXPECT_NE(metrics.find("wasp_requests_total{worker=\"0\"} 10"),
+    EXPECT_NE(metrics.find("wasp_responses_total{worker=\"0\"} 10"),
               std::string::npos)
         << metrics;
   }
-  EXPECT_NE(metrics.find("# TYPE wasp_exits_per_request gauge"),
+  EXPECT_NE(metrics.find("# TYPE wasp_exits_per_response gauge"),
             std::string::npos);
   // Only pooled virtines are reset: one per run here (an echo run ends at
   // each receive that finds nothing), nothing for native code or processes.

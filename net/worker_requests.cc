@@ -164,7 +164,7 @@ void Worker::SendOutput(size_t index, RequestHandler* handler,
     ReleaseHandler(handler);
     return AfterOutput(index);
   }
-  ++metrics_.requests;
+  ++metrics_.responses;
   msghdr message = {};
   message.msg_iov = const_cast<iovec*>(output.data());
   message.msg_iovlen = output.size();

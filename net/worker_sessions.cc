@@ -239,7 +239,7 @@ void Worker::OnSend(size_t index, int result) {
   slot.sent += static_cast<size_t>(result);
   metrics_.bytes_sent += static_cast<uint64_t>(result);
   if (slot.sent < slot.request.out.size()) return SubmitSend(index);
-  ++metrics_.requests;
+  ++metrics_.responses;
   slot.responded = true;
   c.deadline = absl::Now() + options_.idle_timeout;
   if (last) return Finish(index, IoRequest{});

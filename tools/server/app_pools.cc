@@ -59,8 +59,8 @@ absl::StatusOr<AppPools> ImagePools(const AppOptions& options) {
       "app image %s; pool of %d virtines x %d KiB per worker",
       options.image_path, virtine.capacity, virtine.memory_bytes >> 10);
   // Every worker's pool views the one image, kept alive by the factory.
-  pools.factory = [owned, virtine](int) -> PoolFactory {
-    return [owned, virtine] { return MakeVirtinePool(owned->view(), virtine); };
+  pools.factory = [owned, virtine] {
+    return MakeVirtinePool(owned->view(), virtine);
   };
   return pools;
 }
@@ -93,9 +93,7 @@ absl::StatusOr<AppPools> JsPools(const AppOptions& options) {
   pools.description = absl::StrFormat(
       "script %s; pool of %d virtines x %d KiB per worker", options.script,
       virtine.capacity, virtine.memory_bytes >> 10);
-  pools.factory = [virtine](int) -> PoolFactory {
-    return [virtine] { return MakeVirtinePool(JsAppImage(), virtine); };
-  };
+  pools.factory = [virtine] { return MakeVirtinePool(JsAppImage(), virtine); };
   return pools;
 }
 
@@ -145,8 +143,8 @@ absl::StatusOr<AppPools> MakeAppPools(const AppOptions& options) {
           options.fresh_vm ? "a new VM per run (up to %d x %d KiB per worker)"
                            : "pool of %d virtines x %d KiB per worker",
           virtine.capacity, virtine.memory_bytes >> 10);
-      pools.factory = [image, virtine](int) -> PoolFactory {
-        return [image, virtine] { return MakeVirtinePool(image, virtine); };
+      pools.factory = [image, virtine] {
+        return MakeVirtinePool(image, virtine);
       };
       return pools;
     }
@@ -154,28 +152,24 @@ absl::StatusOr<AppPools> MakeAppPools(const AppOptions& options) {
       pools.description = absl::StrFormat(
           "%d native handlers per worker (no isolation)", options.pool);
       pools.factory = [native, shared_config,
-                       capacity = options.pool](int) -> PoolFactory {
-        return [native, shared_config,
-                capacity]() -> absl::StatusOr<ServingPool> {
-          ASSIGN_OR_RETURN(auto handlers, MakeNativeHandlerPool(
-                                              native, capacity, shared_config));
-          return ServingPool{.handlers = std::move(handlers)};
-        };
+                       capacity =
+                           options.pool]() -> absl::StatusOr<ServingPool> {
+        ASSIGN_OR_RETURN(auto handlers, MakeNativeHandlerPool(native, capacity,
+                                                              shared_config));
+        return ServingPool{.handlers = std::move(handlers)};
       };
       return pools;
     case Isolation::kProcess:
       pools.description =
           absl::StrFormat("up to %d processes per worker", options.pool);
-      pools.factory = [native, shared_config, capacity = options.pool,
-                       timeout = options.idle_timeout,
-                       budget = options.cpu_budget](int) -> PoolFactory {
-        return [native, shared_config, capacity, timeout,
-                budget]() -> absl::StatusOr<ServingPool> {
-          ASSIGN_OR_RETURN(auto sessions,
-                           MakeProcessPool(native, capacity, shared_config,
-                                           timeout, budget));
-          return ServingPool{.sessions = std::move(sessions)};
-        };
+      pools.factory =
+          [native, shared_config, capacity = options.pool,
+           timeout = options.idle_timeout,
+           budget = options.cpu_budget]() -> absl::StatusOr<ServingPool> {
+        ASSIGN_OR_RETURN(
+            auto sessions,
+            MakeProcessPool(native, capacity, shared_config, timeout, budget));
+        return ServingPool{.sessions = std::move(sessions)};
       };
       return pools;
   }

@@ -36,7 +36,7 @@ struct AppOptions {
 };
 
 struct AppPools {
-  PoolFactoryForWorker factory;
+  PoolFactory factory;      // called on each worker's thread
   std::string description;  // for the start-up line
 };
 

@@ -270,7 +270,7 @@ TEST_P(WaspServerTest, MetricsAndGracefulShutdown) {
   ASSERT_TRUE(admin->Send("GET /metrics HTTP/1.1\r\n\r\n").ok());
   auto metrics = admin->ReceiveAll();
   ASSERT_TRUE(metrics.ok());
-  EXPECT_NE(metrics->find("wasp_requests_total{worker=\"0\"}"),
+  EXPECT_NE(metrics->find("wasp_responses_total{worker=\"0\"}"),
             std::string::npos)
       << *metrics;
   EXPECT_EQ(server_->Terminate(), 0) << server_->Log();
