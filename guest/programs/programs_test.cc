@@ -59,7 +59,9 @@ TEST_P(ProgramsTest, SquareAnswersEveryCallInOneExit) {
     ASSERT_EQ(result.exit.reason, ExitReason::Exited) << result.exit.ToString();
     EXPECT_EQ(result.exit.exit_code, 0);
     EXPECT_EQ(AsInt64(result.result), x * x);
-    if (x != 7) EXPECT_EQ(virtine->stats().exits - exits, 1u);
+    if (x != 7) {
+      EXPECT_EQ(virtine->stats().exits - exits, 1u);
+    }
     ASSERT_TRUE(virtine->reset().ok());
   }
   CallResult short_arg = Call(*virtine, {1, 2, 3});
