@@ -8,23 +8,47 @@ static const char kJson[] = "application/json";
 
 static char lower(char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
+// Request bytes as a string of the same characters, each byte one code point
+// (Latin-1, as Node's "latin1"): pushed raw, a byte >= 0x80 would be invalid
+// UTF-8 to a script, and a leading 0x80-0x82 or 0xFF a Duktape symbol.
+static void push_text(duk_context* ctx, const char* p, size_t n) {
+  size_t high = 0;
+  for (size_t i = 0; i < n; ++i) high += (unsigned char)p[i] >= 0x80;
+  if (high == 0) {
+    duk_push_lstring(ctx, p, n);
+    return;
+  }
+  unsigned char* out = duk_push_fixed_buffer(ctx, n + high);
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char c = (unsigned char)p[i];
+    if (c < 0x80) {
+      *out++ = c;
+    } else {
+      *out++ = (unsigned char)(0xC0 | (c >> 6));
+      *out++ = (unsigned char)(0x80 | (c & 0x3F));
+    }
+  }
+  duk_buffer_to_string(ctx, -1);
+}
+
 // request.headers: lower-case names; a repeated field's values joined with
 // ", " (RFC 9110 5.3).
 static void push_headers(duk_context* ctx, const char* head, size_t len) {
   static char name[HTTP_HEADERS_MAX];
-  duk_push_object(ctx);
+  duk_push_bare_object(ctx);  // no inherited __proto__ or toString
   size_t pos = 0;
   struct http_field n, v;
   while (http_next_field(head, len, &pos, &n, &v)) {
     for (size_t i = 0; i < n.len; ++i) name[i] = lower(n.value[i]);
-    duk_push_lstring(ctx, name, n.len);
-    if (duk_get_prop_lstring(ctx, -2, name, n.len)) {
+    push_text(ctx, name, n.len);
+    duk_dup_top(ctx);
+    if (duk_get_prop(ctx, -3)) {
       duk_push_literal(ctx, ", ");
-      duk_push_lstring(ctx, v.value, v.len);
+      push_text(ctx, v.value, v.len);
       duk_concat(ctx, 3);
     } else {
       duk_pop(ctx);
-      duk_push_lstring(ctx, v.value, v.len);
+      push_text(ctx, v.value, v.len);
     }
     duk_put_prop(ctx, -3);
   }
@@ -36,20 +60,20 @@ static void push_request(duk_context* ctx, const char* head, size_t head_len,
                          const struct http_request* req, const char* body,
                          size_t body_len) {
   duk_push_object(ctx);
-  duk_push_lstring(ctx, req->method_name.value, req->method_name.len);
+  push_text(ctx, req->method_name.value, req->method_name.len);
   duk_put_prop_literal(ctx, -2, "method");
-  duk_push_lstring(ctx, req->target, req->target_len);
+  push_text(ctx, req->target, req->target_len);
   duk_put_prop_literal(ctx, -2, "url");
   size_t path = 0;
   while (path < req->target_len && req->target[path] != '?') ++path;
-  duk_push_lstring(ctx, req->target, path);
+  push_text(ctx, req->target, path);
   duk_put_prop_literal(ctx, -2, "path");
   size_t query = path < req->target_len ? path + 1 : path;
-  duk_push_lstring(ctx, req->target + query, req->target_len - query);
+  push_text(ctx, req->target + query, req->target_len - query);
   duk_put_prop_literal(ctx, -2, "query");
   push_headers(ctx, head, head_len);
   duk_put_prop_literal(ctx, -2, "headers");
-  duk_push_lstring(ctx, body, body_len);
+  push_text(ctx, body, body_len);
   duk_put_prop_literal(ctx, -2, "body");
 }
 
@@ -183,13 +207,35 @@ static void fail(duk_context* ctx, struct js_reply* reply) {
   reply->body_len = (size_t)len;
 }
 
+struct request_args {
+  const char* head;
+  size_t head_len;
+  const struct http_request* req;
+  const char* body;
+  size_t body_len;
+};
+
+// The request object, built protected: a request too large for the heap
+// is an error, not Duktape's fatal handler.
+static duk_ret_t push_request_safely(duk_context* ctx, void* udata) {
+  const struct request_args* a = udata;
+  push_request(ctx, a->head, a->head_len, a->req, a->body, a->body_len);
+  return 1;
+}
+
 int js_handle(duk_context* ctx, const char* head, size_t head_len,
               const struct http_request* req, const char* body, size_t body_len,
               struct js_reply* reply) {
   reply->content_type_len = 0;
   reply->fields_len = 0;
   duk_get_global_literal(ctx, "handle");
-  push_request(ctx, head, head_len, req, body, body_len);
+  struct request_args args = {head, head_len, req, body, body_len};
+  if (duk_safe_call(ctx, push_request_safely, &args, 0, 1) !=
+      DUK_EXEC_SUCCESS) {
+    fail(ctx, reply);
+    duk_remove(ctx, -2);  // handle: one value stays, the error
+    return 1;
+  }
   if (duk_pcall(ctx, 1) != DUK_EXEC_SUCCESS ||
       duk_safe_call(ctx, to_response, reply, 1, 1) != DUK_EXEC_SUCCESS) {
     fail(ctx, reply);

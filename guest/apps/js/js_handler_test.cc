@@ -133,3 +133,20 @@ TEST_F(JsHandlerTest, TooManyHeaderBytesAreA500) {
 }
 
 }  // namespace
+
+// Request bytes reach the script as characters, one per byte: a byte that
+// Duktape would read as a symbol marker (0xFF) or invalid UTF-8 included,
+// and a header named like an Object.prototype member is a header.
+TEST_F(JsHandlerTest, RequestBytesAreLatin1Characters) {
+  Load(
+      "function handle(r) { return JSON.stringify([typeof r.headers.x, "
+      "r.headers.x.length, r.headers.x.charCodeAt(0), r.body.length, "
+      "r.body.charCodeAt(1), r.headers.__proto__, r.headers.tostring]); }");
+  EXPECT_EQ(Handle("POST / HTTP/1.1\r\nHost: h\r\nX: \xff"
+                   "a\r\n"
+                   "__proto__: p\r\ntoString: t\r\n\r\n",
+                   "a\xe9z"),
+            0)
+      << body_;
+  EXPECT_EQ(body_, R"(["string",2,255,3,233,"p","t"])");
+}
