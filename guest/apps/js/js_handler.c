@@ -69,7 +69,9 @@ static void push_request(duk_context* ctx, const char* head, size_t head_len,
   push_text(ctx, req->target, path);
   duk_put_prop_literal(ctx, -2, "path");
   size_t query = path < req->target_len ? path + 1 : path;
-  push_text(ctx, req->target + query, req->target_len - query);
+  // No target (a malformed request line) leaves it NULL: no arithmetic on it.
+  push_text(ctx, query < req->target_len ? req->target + query : "",
+            req->target_len - query);
   duk_put_prop_literal(ctx, -2, "query");
   push_headers(ctx, head, head_len);
   duk_put_prop_literal(ctx, -2, "headers");
