@@ -21,12 +21,11 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "tools/artifacts/boot_guests.h"
 #include "tools/artifacts/echo_guests.h"
+#include "tools/common/flag_names.h"
 #include "tools/common/order_stats.h"
 
 ABSL_FLAG(int, runs, 100, "connections measured per variant");
@@ -264,13 +263,7 @@ int Main() {
 }  // namespace wasp::artifacts
 
 int main(int argc, char** argv) {
-  // --help lists this tool's flags only.
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags =
-      usage.contains_helpshort_flags = [](absl::string_view file) {
-        return absl::StrContains(file, "tools/artifacts/");
-      };
-  absl::SetFlagsUsageConfig(usage);
+  wasp::ListToolFlagsInHelp("tools/artifacts/");
   absl::SetProgramUsageMessage(
       "the upstream paper's Fig. 4, echo server milestones: paper_echo "
       "[--runs=N] [--warmup=N] [--out=DIR]");

@@ -28,9 +28,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engine/cache.h"
@@ -39,6 +37,7 @@
 #include "guest/js/js_call.h"
 #include "guest/js/js_engine.h"
 #include "guest/js/js_image.h"
+#include "tools/common/flag_names.h"
 #include "tools/common/order_stats.h"
 
 ABSL_FLAG(int, trials, 300, "measured invocations per variant");
@@ -294,13 +293,7 @@ int Main() {
 }  // namespace wasp::artifacts
 
 int main(int argc, char** argv) {
-  // --help lists this tool's flags only.
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags =
-      usage.contains_helpshort_flags = [](absl::string_view file) {
-        return absl::StrContains(file, "tools/artifacts/");
-      };
-  absl::SetFlagsUsageConfig(usage);
+  wasp::ListToolFlagsInHelp("tools/artifacts/");
   absl::SetProgramUsageMessage(
       "the upstream paper's Fig. 14, JavaScript per invocation: paper_js "
       "[--trials=N] [--warmup=N] [--script=FILE] [--out=DIR]");

@@ -2,19 +2,22 @@
 #ifndef WASP_TOOLS_COMMON_FLAG_NAMES_H_
 #define WASP_TOOLS_COMMON_FLAG_NAMES_H_
 
+#include <string>
+
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
 
 namespace wasp {
 
-// --help lists the flags defined under tools/ (Abseil's default looks for a
-// file named after the program, which ours are not).
-inline void ListToolFlagsInHelp() {
+// --help lists the flags defined under `directory` (Abseil's default looks
+// for a file named after the program, which ours are not).
+inline void ListToolFlagsInHelp(absl::string_view directory = "tools/") {
   absl::FlagsUsageConfig config;
-  config.contains_help_flags = [](absl::string_view path) {
-    return absl::StrContains(path, "tools/");
-  };
+  config.contains_help_flags =
+      [directory = std::string(directory)](absl::string_view path) {
+        return absl::StrContains(path, directory);
+      };
   config.contains_helpshort_flags = config.contains_help_flags;
   absl::SetFlagsUsageConfig(config);
 }

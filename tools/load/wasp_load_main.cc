@@ -15,9 +15,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -307,13 +305,7 @@ int Main(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   wasp::UnderscoreFlagNames(argc, argv);
-  // --help lists this tool's flags (Abseil would look for wasp-load.cc).
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags =
-      usage.contains_helpshort_flags = [](absl::string_view file) {
-        return absl::StrContains(file, "tools/load/");
-      };
-  absl::SetFlagsUsageConfig(usage);
+  wasp::ListToolFlagsInHelp("tools/load/");
   absl::SetProgramUsageMessage(
       "load for wasp-server: wasp-load [flags] http://HOST:PORT/PATH or "
       "tcp://HOST:PORT (echo). Only loopback targets unless --allow_remote.");
