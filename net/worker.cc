@@ -299,6 +299,32 @@ void Worker::LinkTimeout(size_t index, io_uring_sqe* sqe,
   io_uring_sqe_set_data64(link, Pack(kTagTimeout, index, c.generation));
 }
 
+// No handler or session is free: the connection waits in the bounded queue,
+// or is told the server is busy when the queue is full.
+void Worker::Enqueue(size_t index) {
+  if (queue_.size() >= options_.queue_limit) {
+    ++metrics_.requests_rejected;
+    return Refuse(index, kBusy);
+  }
+  Connection& c = *connections_[index];
+  SetState(c, State::kQueued);
+  // It waits for us now, not for its client: up to an idle timeout more.
+  c.deadline = absl::Now() + options_.idle_timeout;
+  queue_.emplace_back(index, c.generation);
+}
+
+// The oldest connection still waiting, taken off the queue; entries of
+// connections closed (or reused) since they queued are dropped on the way.
+std::optional<size_t> Worker::NextQueued() {
+  while (!queue_.empty()) {
+    auto [index, generation] = queue_.front();
+    queue_.pop_front();
+    const Connection& c = *connections_[index];
+    if (c.state == State::kQueued && c.generation == generation) return index;
+  }
+  return std::nullopt;
+}
+
 // Queued work waits at most the idle timeout: then its client is told the
 // server is busy instead of being left hanging.
 void Worker::ExpireQueued() {
@@ -323,12 +349,7 @@ void Worker::ExpireQueued() {
 // response finishes sending it first.
 void Worker::StartDrain() {
   draining_ = true;
-  while (!queue_.empty()) {
-    auto [index, generation] = queue_.front();
-    queue_.pop_front();
-    Connection& c = *connections_[index];
-    if (c.state == State::kQueued && c.generation == generation) Close(index);
-  }
+  while (std::optional<size_t> index = NextQueued()) Close(*index);
   for (auto& c : connections_) {
     if (c->state != State::kFree) ::shutdown(c->socket.get(), SHUT_RD);
   }

@@ -113,6 +113,8 @@ class Worker final {
   void LinkTimeout(size_t index, io_uring_sqe* sqe, absl::Duration timeout);
   void StartDrain();
   void CutOff();
+  void Enqueue(size_t index);
+  std::optional<size_t> NextQueued();
   void ExpireQueued();
   bool Idle() const { return metrics_.connections_open.load() == 0; }
 

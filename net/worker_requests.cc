@@ -90,27 +90,18 @@ void Worker::ReadInput(size_t index) {
 // The connection's input is due: a handler answers it now, or it waits in
 // the queue for one.
 void Worker::Dispatch(size_t index) {
-  Connection& c = *connections_[index];
   if (queue_.empty()) {
     absl::StatusOr<RequestHandler*> handler = handlers_->Acquire();
     if (handler.ok()) return RunRequests(index, *handler);
   }
-  if (queue_.size() >= options_.queue_limit) {
-    ++metrics_.requests_rejected;
-    return Refuse(index, kBusy);
-  }
-  SetState(c, State::kQueued);
-  // It waits for us now, not for its client: up to an idle timeout more.
-  c.deadline = absl::Now() + options_.idle_timeout;
-  queue_.emplace_back(index, c.generation);
+  Enqueue(index);
 }
 
 void Worker::DispatchQueued() {
-  while (!queue_.empty() && handlers_->in_use() < handlers_->capacity()) {
-    auto [index, generation] = queue_.front();
-    queue_.pop_front();
-    Connection& c = *connections_[index];
-    if (c.state != State::kQueued || c.generation != generation) continue;
+  while (handlers_->in_use() < handlers_->capacity()) {
+    std::optional<size_t> next = NextQueued();
+    if (!next) return;
+    size_t index = *next;
     absl::StatusOr<RequestHandler*> handler = handlers_->Acquire();
     if (!handler.ok()) {  // below capacity: none could be made
       ++metrics_.requests_unserved;

@@ -50,28 +50,18 @@ void Worker::OnSessionReadable(size_t index, int result) {
 }
 
 void Worker::WantSession(size_t index) {
-  Connection& c = *connections_[index];
   if (queue_.empty() && sessions_->in_use() < sessions_->capacity()) {
     return Bind(index);
   }
-  if (queue_.size() >= options_.queue_limit) {
-    ++metrics_.requests_rejected;
-    return Refuse(index, kBusy);
-  }
-  SetState(c, State::kQueued);
-  // It waits for us now, not for its client: up to an idle timeout more.
-  c.deadline = absl::Now() + options_.idle_timeout;
-  queue_.emplace_back(index, c.generation);
+  Enqueue(index);
 }
 
 void Worker::AssignQueuedSessions() {
-  while (!queue_.empty() && sessions_->in_use() < sessions_->capacity()) {
-    auto [index, generation] = queue_.front();
-    queue_.pop_front();
-    Connection& c = *connections_[index];
-    if (c.state != State::kQueued || c.generation != generation) continue;
-    Bind(index);
-    if (c.state == State::kQueued) return;  // no virtine after all: later
+  while (sessions_->in_use() < sessions_->capacity()) {
+    std::optional<size_t> index = NextQueued();
+    if (!index) return;
+    Bind(*index);
+    if (connections_[*index]->state == State::kQueued) return;  // later
   }
 }
 
