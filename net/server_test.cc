@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -139,6 +140,19 @@ class DescriptorLimit {
   rlimit saved_;
   std::vector<int> fillers_;
 };
+
+// How many pidfds this process holds: one per process session the worker
+// has finished starting.
+int OpenPidfds() {
+  int count = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code error;
+    std::string target = std::filesystem::read_symlink(entry, error).string();
+    if (target.find("pidfd") != std::string::npos) ++count;
+  }
+  return count;
+}
 
 // The value of a worker 0 counter in the server's metrics.
 uint64_t Counter(const std::string& metrics, const std::string& name) {
@@ -318,6 +332,15 @@ TEST_P(ServerTest, KeepsServingWhenAcceptsRunOutOfDescriptors) {
   StartServer(EchoApp(), {.pool = 2});
   TcpClient served = Connect();
   ASSERT_EQ(Echo(served, "before"), "before");
+  if (GetParam() == Isolation::kProcess) {
+    // Its child can answer before the worker has opened the child's pidfd:
+    // the table fills only once the session is fully started.
+    absl::Time deadline = absl::Now() + absl::Seconds(5);
+    while (OpenPidfds() == 0 && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(1));
+    }
+    ASSERT_EQ(OpenPidfds(), 1);
+  }
   // Its descriptor is taken first: the server then has none to accept with.
   auto waiting = TcpClient::Open();
   ASSERT_TRUE(waiting.ok()) << waiting.status();
