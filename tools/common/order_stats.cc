@@ -12,7 +12,10 @@ double Percentile(std::vector<uint64_t> values, double fraction) {
   return static_cast<double>(values[rank]);
 }
 
-double Median(std::vector<uint64_t> values) {
+namespace {
+
+template <typename T>
+double MedianOf(std::vector<T>& values) {
   if (values.empty()) return 0;
   size_t middle = values.size() / 2;
   std::nth_element(values.begin(), values.begin() + middle, values.end());
@@ -22,5 +25,10 @@ double Median(std::vector<uint64_t> values) {
       *std::max_element(values.begin(), values.begin() + middle));
   return (lower + upper) / 2;
 }
+
+}  // namespace
+
+double Median(std::vector<uint64_t> values) { return MedianOf(values); }
+double Median(std::vector<double> values) { return MedianOf(values); }
 
 }  // namespace wasp

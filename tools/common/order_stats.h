@@ -15,6 +15,7 @@ double Percentile(std::vector<uint64_t> values, double fraction);
 // The middle sample, or the mean of the two middle ones for an even count;
 // 0 for no samples.
 double Median(std::vector<uint64_t> values);
+double Median(std::vector<double> values);
 
 }  // namespace wasp
 

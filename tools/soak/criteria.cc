@@ -47,9 +47,7 @@ std::vector<double> Series(const std::vector<SoakSample>& samples,
 }
 
 double MedianUs(const std::vector<double>& us, size_t begin, size_t end) {
-  std::vector<uint64_t> values;
-  for (size_t i = begin; i < end; ++i) values.push_back(std::llround(us[i]));
-  return Median(values);
+  return Median(std::vector<double>(us.begin() + begin, us.begin() + end));
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -35,6 +36,7 @@
 #include "tools/common/fd_limit.h"
 #include "tools/common/flag_names.h"
 #include "tools/common/json_number.h"
+#include "tools/common/order_stats.h"
 #include "tools/common/proc_stats.h"
 
 ABSL_FLAG(std::string, configs, "virtine,none,nginx",
@@ -51,6 +53,9 @@ ABSL_FLAG(int, slow_clients, 2000, "clients that trickle requests");
 ABSL_FLAG(absl::Duration, slow_interval, absl::Seconds(1),
           "each slow client sends one byte this often");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(5), "per measurement");
+ABSL_FLAG(int, latency_rounds, 3,
+          "alternating rounds of 32 and of --connections connections at half "
+          "the capacity; medians are reported");
 ABSL_FLAG(std::string, out, "", "directory for scale.csv and scale.md");
 
 namespace wasp::scale {
@@ -109,7 +114,38 @@ ServerSpec Spec(const Context& context, const std::string& config,
                     .extra_flags = {"--idle_timeout=300s"}};
 }
 
-// Capacity, then latency at half of it over few and over many connections.
+// One latency round at `rate`: 32 connections, then many.
+struct LatencyRound {
+  double p50_us_32, p99_us_32, rps_many, p50_us_many, p99_us_many;
+  double errors_many, connected_many;
+};
+
+absl::StatusOr<LatencyRound> MeasureLatencyRound(const Context& context,
+                                                 const Server& server,
+                                                 const std::string& rate) {
+  LatencyRound round;
+  absl::StatusOr<std::string> json =
+      RunLoad(server, {absl::StrCat("--connections=", kSmallLoad), rate},
+              absl::Seconds(1), context.out);
+  if (!json.ok()) return json.status();
+  round.p50_us_32 = JsonNumber(*json, "p50", "latency_us");
+  round.p99_us_32 = JsonNumber(*json, "p99", "latency_us");
+  int many = absl::GetFlag(FLAGS_connections);
+  json = RunLoad(server, {absl::StrCat("--connections=", many), rate},
+                 absl::Seconds(3), context.out);
+  if (!json.ok()) return json.status();
+  round.rps_many = JsonNumber(*json, "requests_per_sec");
+  round.p50_us_many = JsonNumber(*json, "p50", "latency_us");
+  round.p99_us_many = JsonNumber(*json, "p99", "latency_us");
+  round.errors_many = JsonNumber(*json, "total", "errors") +
+                      JsonNumber(*json, "total", "connection_errors");
+  round.connected_many = JsonNumber(*json, "connected");
+  return round;
+}
+
+// Capacity, then latency at half of it over few and over many connections,
+// in alternating rounds: this machine's stalls come and go within seconds,
+// so each round's ratio compares runs a few seconds apart.
 absl::Status MeasureLatency(Context& context, const std::string& config) {
   std::map<std::string, double>& r = context.results[config];
   absl::StatusOr<std::unique_ptr<Server>> server =
@@ -122,22 +158,27 @@ absl::Status MeasureLatency(Context& context, const std::string& config) {
   double max = JsonNumber(*json, "requests_per_sec");
   r["max_rps_32"] = max;
   std::string rate = absl::StrFormat("--rate=%.0f", max / 2);
-  json = RunLoad(**server, {absl::StrCat("--connections=", kSmallLoad), rate},
-                 absl::Seconds(1), context.out);
-  if (!json.ok()) return json.status();
-  r["p50_us_32"] = JsonNumber(*json, "p50", "latency_us");
-  r["p99_us_32"] = JsonNumber(*json, "p99", "latency_us");
-  int many = absl::GetFlag(FLAGS_connections);
-  json = RunLoad(**server, {absl::StrCat("--connections=", many), rate},
-                 absl::Seconds(3), context.out);
-  if (!json.ok()) return json.status();
-  r["rps_many"] = JsonNumber(*json, "requests_per_sec");
-  r["p50_us_many"] = JsonNumber(*json, "p50", "latency_us");
-  r["p99_us_many"] = JsonNumber(*json, "p99", "latency_us");
-  r["errors_many"] = JsonNumber(*json, "total", "errors") +
-                     JsonNumber(*json, "total", "connection_errors");
-  r["connected_many"] = JsonNumber(*json, "connected");
-  r["p99_ratio"] = r["p99_us_many"] / std::max(r["p99_us_32"], 1.0);
+  std::map<std::string, std::vector<double>> rounds;
+  r["errors_many"] = 0;
+  r["connected_many"] = absl::GetFlag(FLAGS_connections);
+  for (int i = 0; i < std::max(absl::GetFlag(FLAGS_latency_rounds), 1); ++i) {
+    absl::StatusOr<LatencyRound> round =
+        MeasureLatencyRound(context, **server, rate);
+    if (!round.ok()) return round.status();
+    rounds["p50_us_32"].push_back(round->p50_us_32);
+    rounds["p99_us_32"].push_back(round->p99_us_32);
+    rounds["rps_many"].push_back(round->rps_many);
+    rounds["p50_us_many"].push_back(round->p50_us_many);
+    rounds["p99_us_many"].push_back(round->p99_us_many);
+    rounds["p99_ratio"].push_back(round->p99_us_many /
+                                  std::max(round->p99_us_32, 1.0));
+    r["errors_many"] += round->errors_many;
+    r["connected_many"] = std::min(r["connected_many"], round->connected_many);
+  }
+  for (const auto& [metric, values] : rounds) r[metric] = Median(values);
+  const std::vector<double>& ratios = rounds["p99_ratio"];
+  r["p99_ratio_min"] = *std::min_element(ratios.begin(), ratios.end());
+  r["p99_ratio_max"] = *std::max_element(ratios.begin(), ratios.end());
   return absl::OkStatus();
 }
 
@@ -273,7 +314,8 @@ struct Target {
 };
 
 constexpr Target kTargets[] = {
-    {"virtine", "p99_ratio", "p99 over 10,000 connections / over 32", true, 2},
+    {"virtine", "p99_ratio",
+     "p99 over 10,000 connections / over 32 (median of the rounds)", true, 2},
     {"virtine", "errors_many", "errors over 10,000 connections", true, 0},
     {"virtine", "idle_bytes_per_connection", "bytes per idle connection", true,
      4096},
@@ -286,11 +328,13 @@ constexpr Target kTargets[] = {
 std::string Markdown(const Context& context, const std::string& command) {
   std::string md = absl::StrFormat(
       "# Many connections (wasp-scale)\n\n`%s`, %s. One worker on CPU %d, "
-      "load on CPU %d; %d connections, %d slow clients.\n\n",
+      "load on CPU %d; %d connections, %d slow clients; latencies are "
+      "medians of %d alternating rounds.\n\n",
       command,
       absl::FormatTime("%Y-%m-%d %H:%M UTC", absl::Now(), absl::UTCTimeZone()),
       absl::GetFlag(FLAGS_server_cpu), absl::GetFlag(FLAGS_load_cpu),
-      absl::GetFlag(FLAGS_connections), absl::GetFlag(FLAGS_slow_clients));
+      absl::GetFlag(FLAGS_connections), absl::GetFlag(FLAGS_slow_clients),
+      absl::GetFlag(FLAGS_latency_rounds));
   std::vector<std::string> configs;
   std::map<std::string, bool> metrics;
   for (const auto& [config, values] : context.results) {
