@@ -2,244 +2,315 @@
 
 #include <fcntl.h>
 #include <grp.h>
-#include <linux/audit.h>
 #include <linux/capability.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <pwd.h>
+#include <seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstddef>
-#include <vector>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <initializer_list>
+#include <memory>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "base/status_macros.h"
 
 namespace wasp {
 namespace {
 
-// A request's system calls, tested first: the filter runs on every call.
+// A request's system calls, placed first in the filter (ioctl: KVM_RUN,
+// the hottest of all).
 constexpr int kHot[] = {
-    SYS_io_uring_enter, SYS_sendmsg, SYS_recvfrom, SYS_sendto, SYS_futex,
+    SCMP_SYS(ioctl),    SCMP_SYS(io_uring_enter), SCMP_SYS(sendmsg),
+    SCMP_SYS(recvfrom), SCMP_SYS(sendto),         SCMP_SYS(futex),
 };
 
 // What a worker, the admin thread, the watchdog and process-isolation
 // children do once serving: I/O on descriptors they hold, memory, KVM
 // ioctls, threads, signals, time.
 constexpr int kAllowed[] = {
-    SYS_read,
-    SYS_write,
-    SYS_readv,
-    SYS_writev,
-    SYS_pread64,
-    SYS_pwrite64,
-    SYS_close,
-    SYS_close_range,
-    SYS_fstat,
-    SYS_newfstatat,
-    SYS_statx,
-    SYS_lseek,
-    SYS_fcntl,
-    SYS_dup,
-    SYS_dup3,
-    SYS_mmap,
-    SYS_munmap,
-    SYS_mprotect,
-    SYS_madvise,
-    SYS_mremap,
-    SYS_brk,
-    SYS_memfd_create,
-    SYS_ftruncate,
-    SYS_fallocate,
-    SYS_io_uring_enter,
-    SYS_io_uring_register,
-    SYS_eventfd2,
-    SYS_accept4,
-    SYS_recvfrom,
-    SYS_recvmsg,
-    SYS_sendto,
-    SYS_sendmsg,
-    SYS_shutdown,
-    SYS_setsockopt,
-    SYS_getsockopt,
-    SYS_getsockname,
-    SYS_getpeername,
-    SYS_poll,
-    SYS_ppoll,
-    SYS_futex,
-    SYS_sched_yield,
-    SYS_sched_getaffinity,
-    SYS_sched_setaffinity,
-    SYS_nanosleep,
-    SYS_clock_nanosleep,
-    SYS_clock_gettime,
-    SYS_clock_getres,
-    SYS_gettimeofday,
-    SYS_rt_sigaction,
-    SYS_rt_sigprocmask,
-    SYS_rt_sigreturn,
-    SYS_rt_sigtimedwait,
-    SYS_sigaltstack,
-    SYS_tgkill,
-    SYS_kill,
-    SYS_pidfd_open,
-    SYS_pidfd_send_signal,
-    SYS_waitid,
-    SYS_wait4,
-    SYS_getpid,
-    SYS_gettid,
-    SYS_getppid,
-    SYS_clone,
-    SYS_clone3,
-    SYS_set_robust_list,
-    SYS_rseq,
-    SYS_prctl,
-    SYS_setitimer,
-    SYS_getitimer,
-    SYS_exit,
-    SYS_exit_group,
-    SYS_restart_syscall,
-    SYS_getrandom,
-    SYS_uname,
-    SYS_sysinfo,
-    SYS_getrusage,
-    SYS_times,
-    SYS_getuid,
-    SYS_geteuid,
-    SYS_getgid,
-    SYS_getegid,
+    SCMP_SYS(read),
+    SCMP_SYS(write),
+    SCMP_SYS(readv),
+    SCMP_SYS(writev),
+    SCMP_SYS(pread64),
+    SCMP_SYS(pwrite64),
+    SCMP_SYS(close),
+    SCMP_SYS(close_range),
+    SCMP_SYS(fstat),
+    SCMP_SYS(newfstatat),
+    SCMP_SYS(statx),
+    SCMP_SYS(lseek),
+    SCMP_SYS(fcntl),
+    SCMP_SYS(ioctl),  // all but TIOCSTI: NoTerminalInjectionFilter()
+    SCMP_SYS(dup),
+    SCMP_SYS(dup3),
+    SCMP_SYS(mmap),
+    SCMP_SYS(munmap),
+    SCMP_SYS(mprotect),
+    SCMP_SYS(madvise),
+    SCMP_SYS(mremap),
+    SCMP_SYS(brk),
+    SCMP_SYS(memfd_create),
+    SCMP_SYS(ftruncate),
+    SCMP_SYS(fallocate),
+    SCMP_SYS(io_uring_enter),
+    SCMP_SYS(io_uring_register),
+    SCMP_SYS(eventfd2),
+    SCMP_SYS(accept4),
+    SCMP_SYS(recvfrom),
+    SCMP_SYS(recvmsg),
+    SCMP_SYS(sendto),
+    SCMP_SYS(sendmsg),
+    SCMP_SYS(shutdown),
+    SCMP_SYS(setsockopt),
+    SCMP_SYS(getsockopt),
+    SCMP_SYS(getsockname),
+    SCMP_SYS(getpeername),
+    SCMP_SYS(poll),
+    SCMP_SYS(ppoll),
+    SCMP_SYS(futex),
+    SCMP_SYS(sched_yield),
+    SCMP_SYS(sched_getaffinity),
+    SCMP_SYS(sched_setaffinity),
+    SCMP_SYS(nanosleep),
+    SCMP_SYS(clock_nanosleep),
+    SCMP_SYS(clock_gettime),
+    SCMP_SYS(clock_getres),
+    SCMP_SYS(gettimeofday),
+    SCMP_SYS(rt_sigaction),
+    SCMP_SYS(rt_sigprocmask),
+    SCMP_SYS(rt_sigreturn),
+    SCMP_SYS(rt_sigtimedwait),
+    SCMP_SYS(sigaltstack),
+    SCMP_SYS(tgkill),
+    SCMP_SYS(kill),
+    SCMP_SYS(pidfd_open),
+    SCMP_SYS(pidfd_send_signal),
+    SCMP_SYS(waitid),
+    SCMP_SYS(wait4),
+    SCMP_SYS(getpid),
+    SCMP_SYS(gettid),
+    SCMP_SYS(getppid),
+    SCMP_SYS(clone),
+    SCMP_SYS(clone3),
+    SCMP_SYS(set_robust_list),
+    SCMP_SYS(rseq),
+    SCMP_SYS(prctl),
+    SCMP_SYS(setitimer),
+    SCMP_SYS(getitimer),
+    SCMP_SYS(exit),
+    SCMP_SYS(exit_group),
+    SCMP_SYS(restart_syscall),
+    SCMP_SYS(getrandom),
+    SCMP_SYS(uname),
+    SCMP_SYS(sysinfo),
+    SCMP_SYS(getrusage),
+    SCMP_SYS(times),
+    SCMP_SYS(getuid),
+    SCMP_SYS(geteuid),
+    SCMP_SYS(getgid),
+    SCMP_SYS(getegid),
 };
 
 // What only an attacker would call here: the process dies at once.
 constexpr int kKilled[] = {
-    SYS_execve,
-    SYS_execveat,
-    SYS_ptrace,
-    SYS_process_vm_readv,
-    SYS_process_vm_writev,
-    SYS_socket,
-    SYS_socketpair,
-    SYS_connect,
-    SYS_bind,
-    SYS_listen,
-    SYS_mount,
-    SYS_umount2,
-    SYS_pivot_root,
-    SYS_chroot,
-    SYS_unshare,
-    SYS_setns,
-    SYS_bpf,
-    SYS_perf_event_open,
-    SYS_kexec_load,
-    SYS_kexec_file_load,
-    SYS_init_module,
-    SYS_finit_module,
-    SYS_delete_module,
-    SYS_keyctl,
-    SYS_add_key,
-    SYS_request_key,
-    SYS_userfaultfd,
-    SYS_open_by_handle_at,
-    SYS_name_to_handle_at,
-    SYS_setuid,
-    SYS_setgid,
-    SYS_setreuid,
-    SYS_setregid,
-    SYS_setresuid,
-    SYS_setresgid,
-    SYS_setgroups,
-    SYS_personality,
-    SYS_iopl,
-    SYS_ioperm,
-    SYS_modify_ldt,
-    SYS_reboot,
-    SYS_swapon,
-    SYS_swapoff,
-    SYS_acct,
-    SYS_settimeofday,
-    SYS_clock_settime,
-    SYS_adjtimex,
-    SYS_mknod,
-    SYS_mknodat,
-    SYS_symlink,
-    SYS_symlinkat,
-    SYS_link,
-    SYS_linkat,
-    SYS_fanotify_init,
-    SYS_lookup_dcookie,
-    SYS_move_pages,
-    SYS_mbind,
-    SYS_vhangup,
-    SYS_quotactl,
+    SCMP_SYS(execve),
+    SCMP_SYS(execveat),
+    SCMP_SYS(ptrace),
+    SCMP_SYS(process_vm_readv),
+    SCMP_SYS(process_vm_writev),
+    SCMP_SYS(socket),
+    SCMP_SYS(socketpair),
+    SCMP_SYS(connect),
+    SCMP_SYS(bind),
+    SCMP_SYS(listen),
+    SCMP_SYS(mount),
+    SCMP_SYS(umount2),
+    SCMP_SYS(pivot_root),
+    SCMP_SYS(chroot),
+    SCMP_SYS(unshare),
+    SCMP_SYS(setns),
+    SCMP_SYS(bpf),
+    SCMP_SYS(perf_event_open),
+    SCMP_SYS(kexec_load),
+    SCMP_SYS(kexec_file_load),
+    SCMP_SYS(init_module),
+    SCMP_SYS(finit_module),
+    SCMP_SYS(delete_module),
+    SCMP_SYS(keyctl),
+    SCMP_SYS(add_key),
+    SCMP_SYS(request_key),
+    SCMP_SYS(userfaultfd),
+    SCMP_SYS(open_by_handle_at),
+    SCMP_SYS(name_to_handle_at),
+    SCMP_SYS(setuid),
+    SCMP_SYS(setgid),
+    SCMP_SYS(setreuid),
+    SCMP_SYS(setregid),
+    SCMP_SYS(setresuid),
+    SCMP_SYS(setresgid),
+    SCMP_SYS(setgroups),
+    SCMP_SYS(personality),
+    SCMP_SYS(iopl),
+    SCMP_SYS(ioperm),
+    SCMP_SYS(modify_ldt),
+    SCMP_SYS(reboot),
+    SCMP_SYS(swapon),
+    SCMP_SYS(swapoff),
+    SCMP_SYS(acct),
+    SCMP_SYS(settimeofday),
+    SCMP_SYS(clock_settime),
+    SCMP_SYS(adjtimex),
+    SCMP_SYS(mknod),
+    SCMP_SYS(mknodat),
+    SCMP_SYS(symlink),
+    SCMP_SYS(symlinkat),
+    SCMP_SYS(link),
+    SCMP_SYS(linkat),
+    SCMP_SYS(fanotify_init),
+    SCMP_SYS(lookup_dcookie),
+    SCMP_SYS(move_pages),
+    SCMP_SYS(mbind),
+    SCMP_SYS(vhangup),
+    SCMP_SYS(quotactl),
 };
 
 // open/openat flags that would write or create: refused.
-constexpr unsigned kWritingOpenFlags =
+constexpr uint64_t kWritingOpenFlags =
     O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_TMPFILE;
 
-constexpr unsigned kX32SyscallBit = 0x40000000;
+// The kernel reads an ioctl request as 32 bits; libseccomp compares all 64.
+constexpr uint64_t kLow32Bits = 0xffffffff;
 
-using Program = std::vector<sock_filter>;
-
-void Return(Program& p, unsigned action) {
-  p.push_back(BPF_STMT(BPF_RET | BPF_K, action));
-}
-
-// if (nr == number) return action;
-void ReturnIf(Program& p, int number, unsigned action) {
-  p.push_back(
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<unsigned>(number), 0, 1));
-  Return(p, action);
-}
-
-void LoadField(Program& p, size_t offset) {
-  p.push_back(
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, static_cast<unsigned>(offset)));
-}
-
-// openat(dirfd, path, flags): allowed only without a writing flag.
-void ReadOnlyOpenat(Program& p) {
-  p.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat, 0, 4));
-  LoadField(p, offsetof(seccomp_data, args[2]));  // low 32 bits of flags
-  p.push_back(BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, kWritingOpenFlags, 0, 1));
-  Return(p, SECCOMP_RET_ERRNO | EACCES);
-  Return(p, SECCOMP_RET_ALLOW);
-}
-
-// ioctl(fd, request): TIOCSTI would type into the controlling terminal.
-void NoTerminalInjection(Program& p) {
-  p.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ioctl, 0, 4));
-  LoadField(p, offsetof(seccomp_data, args[1]));
-  p.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCSTI, 0, 1));
-  Return(p, SECCOMP_RET_KILL_PROCESS);
-  Return(p, SECCOMP_RET_ALLOW);
-}
-
-Program Filter() {
-  Program p;
-  LoadField(p, offsetof(seccomp_data, arch));
-  p.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0));
-  Return(p, SECCOMP_RET_KILL_PROCESS);
-  LoadField(p, offsetof(seccomp_data, nr));
-  p.push_back(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, kX32SyscallBit, 0, 1));
-  Return(p, SECCOMP_RET_KILL_PROCESS);
-  NoTerminalInjection(p);  // ioctl: KVM_RUN, the hottest call of all
-  for (int number : kHot) ReturnIf(p, number, SECCOMP_RET_ALLOW);
-  for (int number : kKilled) ReturnIf(p, number, SECCOMP_RET_KILL_PROCESS);
-  ReadOnlyOpenat(p);
-  for (int number : kAllowed) ReturnIf(p, number, SECCOMP_RET_ALLOW);
-  Return(p, SECCOMP_RET_ERRNO | EPERM);
-  return p;
-}
+// A filter being built: libseccomp takes its rules and writes the BPF
+// program, the architecture and x32 checks included.
+struct ReleaseFilter {
+  void operator()(scmp_filter_ctx filter) const { seccomp_release(filter); }
+};
+using Filter = std::unique_ptr<void, ReleaseFilter>;
 
 absl::Status Errno(const char* what) {
   return absl::InternalError(absl::StrCat(
       "cannot confine the server: ", what, " failed: ", strerror(errno),
-      "; run without --sandbox only if this kernel lacks the feature"));
+      "; run with --sandbox=false only if this kernel lacks the feature"));
+}
+
+absl::Status Failed(absl::string_view call, absl::string_view why) {
+  return absl::InternalError(absl::StrCat(
+      "cannot confine the server: ", call, " failed: ", why,
+      "; the seccomp filter needs Linux 4.14 or newer and libseccomp 2.5 or "
+      "newer (libseccomp2); run with --sandbox=false only on a machine "
+      "that lacks them"));
+}
+
+// libseccomp returns -errno.
+absl::Status Failed(absl::string_view call, int rc) {
+  return Failed(call, strerror(-rc));
+}
+
+std::string SyscallName(int call) {
+  std::unique_ptr<char, decltype(&free)> name(
+      seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, call), &free);
+  return name ? name.get() : absl::StrCat(call);
+}
+
+absl::Status Add(scmp_filter_ctx filter, uint32_t action, int call,
+                 std::initializer_list<scmp_arg_cmp> args = {}) {
+  if (int rc = seccomp_rule_add_array(filter, action, call, args.size(),
+                                      args.begin());
+      rc != 0) {
+    return Failed(absl::StrCat("seccomp_rule_add(", SyscallName(call), ")"),
+                  rc);
+  }
+  return absl::OkStatus();
+}
+
+// A filter for x86-64 calls that kills on any other architecture's (int
+// 0x80) and on x32's, loaded on every thread. It leaves no_new_privs to
+// ConfineServingProcess() and gives the kernel's errno on failure.
+absl::StatusOr<Filter> NewFilter(uint32_t default_action) {
+  Filter filter(seccomp_init(default_action));
+  if (filter == nullptr) {
+    return Failed("seccomp_init", "out of memory, or an unknown architecture");
+  }
+  struct {
+    scmp_filter_attr attribute;
+    uint32_t value;
+    const char* name;
+  } attributes[] = {
+      {SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS, "ACT_BADARCH"},
+      {SCMP_FLTATR_CTL_NNP, 0, "CTL_NNP"},
+      {SCMP_FLTATR_CTL_TSYNC, 1, "CTL_TSYNC"},
+      {SCMP_FLTATR_API_SYSRAWRC, 1, "API_SYSRAWRC"},
+  };
+  for (const auto& [attribute, value, name] : attributes) {
+    if (int rc = seccomp_attr_set(filter.get(), attribute, value); rc != 0) {
+      return Failed(absl::StrCat("seccomp_attr_set(", name, ")"), rc);
+    }
+  }
+  return filter;
+}
+
+absl::StatusOr<Filter> ServingFilter() {
+  ASSIGN_OR_RETURN(Filter filter, NewFilter(SCMP_ACT_ERRNO(EPERM)));
+  for (int call : kAllowed) {
+    RETURN_IF_ERROR(Add(filter.get(), SCMP_ACT_ALLOW, call));
+  }
+  for (int call : kKilled) {
+    RETURN_IF_ERROR(Add(filter.get(), SCMP_ACT_KILL_PROCESS, call));
+  }
+  // libseccomp's x32 check lets -1 (a tracer's skipped call) through; like
+  // every other number with bit 30 set, it kills.
+  if (int rc = seccomp_attr_set(filter.get(), SCMP_FLTATR_API_TSKIP, 1)) {
+    return Failed("seccomp_attr_set(API_TSKIP)", rc);
+  }
+  RETURN_IF_ERROR(Add(filter.get(), SCMP_ACT_KILL_PROCESS, -1));
+  // openat(dirfd, path, flags): allowed without a writing flag, EACCES with
+  // any. The rules do not overlap: libseccomp picks between overlapping
+  // rules by the order they were added in, and does not promise to keep it.
+  RETURN_IF_ERROR(Add(filter.get(), SCMP_ACT_ALLOW, SCMP_SYS(openat),
+                      {SCMP_A2_64(SCMP_CMP_MASKED_EQ, kWritingOpenFlags, 0)}));
+  for (uint64_t bit = 1; bit <= kWritingOpenFlags; bit <<= 1) {
+    if ((kWritingOpenFlags & bit) == 0) continue;
+    RETURN_IF_ERROR(Add(filter.get(), SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat),
+                        {SCMP_A2_64(SCMP_CMP_MASKED_EQ, bit, bit)}));
+  }
+  uint8_t priority = 255;
+  for (int call : kHot) {
+    if (int rc = seccomp_syscall_priority(filter.get(), call, priority--)) {
+      return Failed(
+          absl::StrCat("seccomp_syscall_priority(", SyscallName(call), ")"),
+          rc);
+    }
+  }
+  return filter;
+}
+
+// ioctl(fd, TIOCSTI) would type into the controlling terminal: it kills,
+// whatever the request's upper 32 bits. A filter of its own, allowing the
+// rest, because libseccomp cannot allow "low 32 bits differ" beside it;
+// the kernel takes the strictest answer of all filters.
+absl::StatusOr<Filter> NoTerminalInjectionFilter() {
+  ASSIGN_OR_RETURN(Filter filter, NewFilter(SCMP_ACT_ALLOW));
+  RETURN_IF_ERROR(Add(filter.get(), SCMP_ACT_KILL_PROCESS, SCMP_SYS(ioctl),
+                      {SCMP_A1_64(SCMP_CMP_MASKED_EQ, kLow32Bits, TIOCSTI)}));
+  return filter;
+}
+
+// ESRCH: a thread could not take the filter (TSYNC).
+absl::Status Load(scmp_filter_ctx filter) {
+  if (int rc = seccomp_load(filter); rc != 0) {
+    return Failed("seccomp_load", rc);
+  }
+  return absl::OkStatus();
 }
 
 absl::Status DropCapabilities() {
@@ -297,9 +368,17 @@ absl::Status SwitchIdentity(const Identity& identity) {
   return absl::OkStatus();
 }
 
+// gcc names both sanitizers with a macro; clang 14 names ThreadSanitizer
+// only through __has_feature.
 bool SeccompInThisBuild() {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   return false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+  return false;
+#else
+  return true;
+#endif
 #else
   return true;
 #endif
@@ -315,14 +394,11 @@ absl::Status ConfineServingProcess() {
 }
 
 absl::Status InstallSeccompFilter() {
-  Program program = Filter();
-  sock_fprog fprog = {static_cast<unsigned short>(program.size()),
-                      program.data()};
-  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
-              &fprog) != 0) {
-    return Errno("seccomp(SECCOMP_SET_MODE_FILTER, TSYNC)");
-  }
-  return absl::OkStatus();
+  ASSIGN_OR_RETURN(Filter no_terminal_injection, NoTerminalInjectionFilter());
+  ASSIGN_OR_RETURN(Filter serving, ServingFilter());
+  // This one first: the serving filter refuses seccomp() itself.
+  RETURN_IF_ERROR(Load(no_terminal_injection.get()));
+  return Load(serving.get());
 }
 
 }  // namespace wasp

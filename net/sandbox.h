@@ -5,11 +5,11 @@
 //   - no new privileges (PR_SET_NO_NEW_PRIVS): nothing it executes gains any;
 //   - no capabilities: effective, permitted, inheritable and bounding sets
 //     are emptied (root keeps its uid, not its powers);
-//   - a seccomp filter on every thread: the system calls of serving are
-//     allowed (files only opened read-only); calls an attacker needs to
-//     escalate or reach out (execve, ptrace, socket, connect, mount, bpf,
-//     module loading, namespaces, ...) kill the process; anything else
-//     fails with EPERM.
+//   - a seccomp filter on every thread, built with libseccomp: the system
+//     calls of serving are allowed (files only opened read-only); calls an
+//     attacker needs to escalate or reach out (execve, ptrace, socket,
+//     connect, mount, bpf, module loading, namespaces, TIOCSTI, ...) kill
+//     the process; anything else fails with EPERM.
 #ifndef WASP_NET_SANDBOX_H_
 #define WASP_NET_SANDBOX_H_
 

@@ -4,8 +4,11 @@
 #include "net/sandbox.h"
 
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <pthread.h>
 #include <sched.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -13,10 +16,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <csignal>
+#include <cstdint>
 #include <fstream>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
@@ -54,9 +61,60 @@ int RunFiltered(const std::function<int()>& body) {
   return RunIn(NoNewPrivsAndFilter, body);
 }
 
+// A thread that runs `body` once `filtered` is set.
+struct EarlierThread {
+  const std::function<int()>* body;
+  std::atomic<bool> running = false;
+  std::atomic<bool> filtered = false;
+  int result = 101;  // the thread died alone
+
+  static void* Run(void* self) {
+    auto* thread = static_cast<EarlierThread*>(self);
+    thread->running.store(true);
+    while (!thread->filtered.load()) sched_yield();
+    thread->result = (*thread->body)();
+    return nullptr;
+  }
+};
+
+// Runs `body` on a thread already running when the filter comes, as the
+// server's workers are. A pthread, not a std::thread, whose exit makes a
+// virtual call that UBSan cannot check under the filter.
+int RunFilteredOnEarlierThread(const std::function<int()>& body) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    EarlierThread earlier{&body};
+    pthread_t thread;
+    if (pthread_create(&thread, nullptr, EarlierThread::Run, &earlier) != 0) {
+      _exit(102);
+    }
+    while (!earlier.running.load()) sched_yield();
+    if (!NoNewPrivsAndFilter().ok()) _exit(100);
+    earlier.filtered.store(true);
+    pthread_join(thread, nullptr);
+    _exit(earlier.result);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
+}
+
+int RunUnconfined(const std::function<int()>& body) {
+  return RunIn([] { return absl::OkStatus(); }, body);
+}
+
 int ExitCode(int status) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
+
+void ExpectKilledBySeccomp(int status) {
+  ASSERT_TRUE(WIFSIGNALED(status)) << "exit " << ExitCode(status);
+  EXPECT_EQ(WTERMSIG(status), SIGSYS);
+}
+
+// The kernel reads these arguments as 32-bit ints and ignores the rest of
+// the register; a filter that compares all 64 bits would be fooled.
+constexpr uint64_t kUpperHalf = uint64_t{1} << 32;
 
 // The line of /proc/self/status that starts with `key`.
 std::string StatusLine(const std::string& key) {
@@ -100,12 +158,24 @@ TEST(SandboxTest, NoPrivilegesNoCapabilitiesAndAFilter) {
 
 TEST(SandboxTest, FilesOpenOnlyForReading) {
   std::string path = ::testing::TempDir() + "/sandbox-write";
-  int status = RunFiltered([&] {
-    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-    return fd < 0 && errno == EACCES ? 0 : 1;
-  });
-  EXPECT_EQ(ExitCode(status), 0);
+  for (uint64_t flags : std::vector<uint64_t>{
+           O_WRONLY | O_CREAT, O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND,
+           O_TMPFILE | O_RDWR, O_WRONLY | O_CREAT | kUpperHalf}) {
+    int status = RunFiltered([&] {
+      long fd = syscall(SYS_openat, AT_FDCWD, path.c_str(), flags, 0600);
+      return fd < 0 && errno == EACCES ? 0 : 1;
+    });
+    EXPECT_EQ(ExitCode(status), 0) << "flags " << std::hex << flags;
+  }
   EXPECT_NE(access(path.c_str(), F_OK), 0) << "the file was created";
+  for (uint64_t flags : {uint64_t{O_RDONLY}, O_RDONLY | kUpperHalf}) {
+    int status = RunFiltered([&] {
+      long fd = syscall(SYS_openat, AT_FDCWD, "/proc/self/status",
+                        flags | O_CLOEXEC, 0);
+      return fd >= 0 ? 0 : 1;
+    });
+    EXPECT_EQ(ExitCode(status), 0) << "flags " << std::hex << flags;
+  }
 }
 
 TEST(SandboxTest, OtherCallsFailWithEperm) {
@@ -127,10 +197,109 @@ TEST(SandboxTest, WhatOnlyAnAttackerNeedsKillsTheProcess) {
            [] { return static_cast<int>(syscall(SYS_ptrace, 0, 0, 0, 0)); },
            [] { return unshare(CLONE_NEWUSER); },
        }) {
-    int status = RunFiltered(attack);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "exit " << ExitCode(status);
-    EXPECT_EQ(WTERMSIG(status), SIGSYS);
+    ExpectKilledBySeccomp(RunFiltered(attack));
   }
+}
+
+// TIOCSTI would type into the controlling terminal. On a pipe, so that a
+// filter that let it through could not.
+TEST(SandboxTest, TerminalInjectionKillsOtherIoctlsWork) {
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  for (uint64_t request : {uint64_t{TIOCSTI}, TIOCSTI | kUpperHalf}) {
+    ExpectKilledBySeccomp(RunFiltered([&] {
+      char c = 'x';
+      return static_cast<int>(syscall(SYS_ioctl, pipe_fds[0], request, &c));
+    }));
+  }
+  for (uint64_t request : {uint64_t{FIONREAD}, FIONREAD | kUpperHalf}) {
+    int status = RunFiltered([&] {
+      int unread = -1;
+      return syscall(SYS_ioctl, pipe_fds[0], request, &unread) == 0 &&
+                     unread == 0
+                 ? 0
+                 : 1;
+    });
+    EXPECT_EQ(ExitCode(status), 0) << "request " << std::hex << request;
+  }
+  close(pipe_fds[0]);
+  close(pipe_fds[1]);
+}
+
+// An x32 call: x86-64's architecture, its number with bit 30 set.
+TEST(SandboxTest, X32CallsKill) {
+  auto x32_getpid = [] {
+    syscall(SYS_getpid | 0x40000000);
+    return 0;
+  };
+  ASSERT_EQ(ExitCode(RunUnconfined(x32_getpid)), 0);
+  ExpectKilledBySeccomp(RunFiltered(x32_getpid));
+}
+
+// -1, which a tracer writes to skip a call: libseccomp's x32 check lets it
+// through, the filter kills it as the rest of that range.
+TEST(SandboxTest, CallNumberMinusOneKills) {
+  auto minus_one = [] { return syscall(-1) < 0 && errno == ENOSYS ? 0 : 1; };
+  ASSERT_EQ(ExitCode(RunUnconfined(minus_one)), 0);
+  ExpectKilledBySeccomp(RunFiltered(minus_one));
+}
+
+// int 0x80 enters the kernel as i386 (AUDIT_ARCH_I386): getpid is 20 there.
+TEST(SandboxTest, AnotherArchitecturesCallsKill) {
+  auto i386_getpid = [] {
+    long pid = 20;
+    asm volatile("int $0x80"
+                 : "+a"(pid)
+                 :
+                 : "memory", "r8", "r9", "r10", "r11");
+    return pid == getpid() ? 0 : 1;
+  };
+  if (ExitCode(RunUnconfined(i386_getpid)) != 0) {
+    GTEST_SKIP() << "this kernel runs no i386 calls (IA32 emulation off)";
+  }
+  ExpectKilledBySeccomp(RunFiltered(i386_getpid));
+}
+
+// The filter reaches threads that already run (TSYNC), and a call that
+// kills ends the whole process, not the calling thread.
+TEST(SandboxTest, EveryThreadIsFilteredAndKillsTheProcess) {
+  int status = RunFilteredOnEarlierThread([] {
+    char buffer[256];
+    return syscall(SYS_getcwd, buffer, sizeof buffer) < 0 && errno == EPERM ? 0
+                                                                            : 1;
+  });
+  EXPECT_EQ(ExitCode(status), 0);
+  for (auto attack : std::vector<std::function<int()>>{
+           [] { return socket(AF_INET, SOCK_STREAM, 0) >= 0 ? 0 : 1; },
+           [] { return static_cast<int>(syscall(SYS_getpid | 0x40000000)); },
+           [] { return static_cast<int>(syscall(SYS_ioctl, -1, TIOCSTI, 0)); },
+       }) {
+    ExpectKilledBySeccomp(RunFilteredOnEarlierThread(attack));
+  }
+}
+
+// Without no_new_privs or CAP_SYS_ADMIN the kernel refuses the filter: the
+// status says which call failed and how to serve anyway.
+TEST(SandboxTest, ARefusedFilterIsAStatus) {
+  int status = RunIn(
+      [] {
+        __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+        __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+        if (syscall(SYS_capset, &header, data) != 0) {
+          return absl::InternalError("capset");
+        }
+        return absl::OkStatus();
+      },
+      [] {
+        absl::Status refused = InstallSeccompFilter();
+        if (refused.ok()) return 1;
+        if (!absl::StrContains(refused.message(), "seccomp_load failed") ||
+            !absl::StrContains(refused.message(), "--sandbox=false")) {
+          return 2;
+        }
+        return StatusLine("Seccomp:") == "Seccomp:\t0" ? 0 : 3;
+      });
+  EXPECT_EQ(ExitCode(status), 0);
 }
 
 }  // namespace
