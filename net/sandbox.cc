@@ -1,25 +1,35 @@
 #include "net/sandbox.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <pwd.h>
 #include <seccomp.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <initializer_list>
 #include <memory>
+#include <set>
+#include <string>
+#include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
 #include "base/status_macros.h"
 
 namespace wasp {
@@ -313,18 +323,127 @@ absl::Status Load(scmp_filter_ctx filter) {
   return absl::OkStatus();
 }
 
-absl::Status DropCapabilities() {
+// No new privileges and no capabilities for the calling thread: the kernel
+// keeps both per thread. Async-signal-safe; 0 or the failed call's errno.
+int DropThreadPrivileges() {
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return errno;
   for (int cap = 0; cap <= CAP_LAST_CAP; ++cap) {
-    // EINVAL: a capability this kernel does not know.
+    // EINVAL: a capability this kernel does not know; EPERM: none to drop.
     if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL &&
         errno != EPERM) {
-      return Errno("PR_CAPBSET_DROP");
+      return errno;
     }
   }
   __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
-  if (syscall(SYS_capset, &header, data) != 0) return Errno("capset");
-  return absl::OkStatus();
+  if (syscall(SYS_capset, &header, data) != 0) return errno;
+  return 0;
+}
+
+// The signal that makes a thread drop its own privileges (the CPU budget's
+// is SIGRTMIN + 2).
+int DropSignal() { return SIGRTMIN + 3; }
+
+std::atomic<int> threads_dropped{0};
+std::atomic<int> thread_error{0};
+
+void OnDropSignal(int) {
+  int saved = errno;
+  if (int error = DropThreadPrivileges(); error != 0) thread_error = error;
+  ++threads_dropped;
+  errno = saved;
+}
+
+// Whether thread `tid` of this process blocks `signal` now.
+bool Blocks(pid_t tid, int signal) {
+  std::ifstream status(absl::StrCat("/proc/self/task/", tid, "/status"));
+  for (std::string line; std::getline(status, line);) {
+    uint64_t mask = 0;
+    if (absl::StartsWith(line, "SigBlk:") &&
+        absl::SimpleHexAtoi(absl::StripAsciiWhitespace(line.substr(7)),
+                            &mask)) {
+      return (mask >> (signal - 1)) & 1;
+    }
+  }
+  return false;
+}
+
+// Whether thread `tid` keeps `signal` blocked: a thread being started
+// blocks every signal for a moment, a sanitizer's runtime thread for good.
+bool KeepsBlocked(pid_t tid, int signal) {
+  for (int i = 0; i < 20 && Blocks(tid, signal); ++i) {
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  return Blocks(tid, signal);
+}
+
+// This process's threads other than the caller.
+std::vector<pid_t> OtherThreads() {
+  std::vector<pid_t> tids;
+  const pid_t self = static_cast<pid_t>(syscall(SYS_gettid));
+  DIR* dir = opendir("/proc/self/task");
+  if (dir == nullptr) return tids;
+  while (const dirent* entry = readdir(dir)) {
+    pid_t tid = 0;
+    if (absl::SimpleAtoi(entry->d_name, &tid) && tid != self) {
+      tids.push_back(tid);
+    }
+  }
+  closedir(dir);
+  return tids;
+}
+
+// The server's threads exist when it is confined, and capabilities and
+// no_new_privs belong to each thread: every thread drops its own, in a signal
+// handler, as glibc changes the uid of every thread. A thread started
+// meanwhile shows up in the next listing. A thread that blocks the signal (a
+// sanitizer's runtime) is left, and counted in `blocking`.
+absl::Status DropPrivilegesOfEveryThread(int& blocking) {
+  if (int error = DropThreadPrivileges(); error != 0) {
+    errno = error;
+    return Errno("dropping privileges");
+  }
+  struct sigaction action = {}, previous = {};
+  action.sa_handler = OnDropSignal;
+  action.sa_flags = SA_RESTART;
+  if (sigaction(DropSignal(), &action, &previous) != 0) {
+    return Errno("sigaction");
+  }
+  threads_dropped = 0;
+  thread_error = 0;
+  blocking = 0;
+  std::set<pid_t> seen;
+  int signalled = 0;
+  absl::Status status;
+  for (bool found = true; found && status.ok();) {
+    found = false;
+    for (pid_t tid : OtherThreads()) {
+      if (!seen.insert(tid).second) continue;
+      found = true;
+      if (KeepsBlocked(tid, DropSignal())) {
+        ++blocking;
+      } else if (syscall(SYS_tgkill, getpid(), tid, DropSignal()) == 0) {
+        ++signalled;
+      } else if (errno != ESRCH) {  // ESRCH: it has ended
+        status = Errno("tgkill");
+      }
+    }
+    absl::Time deadline = absl::Now() + absl::Seconds(5);
+    while (status.ok() && threads_dropped < signalled) {
+      if (absl::Now() > deadline) {
+        status = absl::DeadlineExceededError(absl::StrCat(
+            "cannot confine the server: ", signalled - threads_dropped,
+            " of its threads did not drop their privileges within 5 s"));
+      }
+      absl::SleepFor(absl::Milliseconds(1));
+    }
+  }
+  if (status.ok() && thread_error != 0) {
+    errno = thread_error;
+    status = Errno("dropping a thread's privileges");
+  }
+  sigaction(DropSignal(), &previous, nullptr);
+  return status;
 }
 
 }  // namespace
@@ -385,11 +504,15 @@ bool SeccompInThisBuild() {
 }
 
 absl::Status ConfineServingProcess() {
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-    return Errno("PR_SET_NO_NEW_PRIVS");
-  }
-  if (absl::Status status = DropCapabilities(); !status.ok()) return status;
+  int blocking = 0;
+  RETURN_IF_ERROR(DropPrivilegesOfEveryThread(blocking));
   if (!SeccompInThisBuild()) return absl::OkStatus();
+  if (blocking > 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot confine the server: ", blocking,
+                     " of its threads block signal ", DropSignal(),
+                     ", by which each thread drops its privileges"));
+  }
   return InstallSeccompFilter();
 }
 

@@ -3,6 +3,7 @@
 // test process itself stays free.
 #include "net/sandbox.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <pthread.h>
@@ -116,9 +117,11 @@ void ExpectKilledBySeccomp(int status) {
 // the register; a filter that compares all 64 bits would be fooled.
 constexpr uint64_t kUpperHalf = uint64_t{1} << 32;
 
-// The line of /proc/self/status that starts with `key`.
-std::string StatusLine(const std::string& key) {
-  std::ifstream status("/proc/self/status");
+// The line of /proc/self/status (or another thread's) that starts with
+// `key`.
+std::string StatusLine(const std::string& key,
+                       const std::string& path = "/proc/self/status") {
+  std::ifstream status(path);
   for (std::string line; std::getline(status, line);) {
     if (absl::StartsWith(line, key)) return line;
   }
@@ -152,6 +155,73 @@ TEST(SandboxTest, NoPrivilegesNoCapabilitiesAndAFilter) {
     if (StatusLine("CapBnd:") != "CapBnd:\t0000000000000000") return 3;
     bool filtered = StatusLine("Seccomp:") == "Seccomp:\t2";
     return filtered == SeccompInThisBuild() ? 0 : 4;
+  });
+  EXPECT_EQ(ExitCode(status), 0);
+}
+
+// A thread waiting in read() until a byte comes.
+void* WaitForAByte(void* fd) {
+  char byte;
+  while (read(*static_cast<int*>(fd), &byte, 1) < 0 && errno == EINTR) {
+  }
+  return nullptr;
+}
+
+// A thread spinning until it is told to stop.
+void* SpinUntilStopped(void* stop) {
+  while (!static_cast<std::atomic<bool>*>(stop)->load()) sched_yield();
+  return nullptr;
+}
+
+// This process's threads, listed before confinement (which refuses to open
+// a directory).
+std::vector<std::string> Threads() {
+  std::vector<std::string> tids;
+  DIR* tasks = opendir("/proc/self/task");
+  if (tasks == nullptr) return tids;
+  while (const dirent* entry = readdir(tasks)) {
+    if (entry->d_name[0] != '.') tids.push_back(entry->d_name);
+  }
+  closedir(tasks);
+  return tids;
+}
+
+// Whether each of `tids` has no_new_privs and no capability.
+bool Unprivileged(const std::vector<std::string>& tids) {
+  for (const std::string& tid : tids) {
+    std::string path = "/proc/self/task/" + tid + "/status";
+    if (StatusLine("NoNewPrivs:", path) != "NoNewPrivs:\t1" ||
+        StatusLine("CapEff:", path) != "CapEff:\t0000000000000000" ||
+        StatusLine("CapPrm:", path) != "CapPrm:\t0000000000000000" ||
+        StatusLine("CapBnd:", path) != "CapBnd:\t0000000000000000") {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Capabilities and no_new_privs belong to each thread: threads already
+// running when the server is confined (its workers) lose theirs too, whether
+// they run or wait in a system call.
+TEST(SandboxTest, EveryThreadLosesItsPrivileges) {
+  int status = RunUnconfined([] {
+    int pipes[2];
+    std::atomic<bool> stop = false;
+    pthread_t waiting, spinning;
+    if (pipe(pipes) != 0 ||
+        pthread_create(&waiting, nullptr, WaitForAByte, &pipes[0]) != 0 ||
+        pthread_create(&spinning, nullptr, SpinUntilStopped, &stop) != 0) {
+      return 100;
+    }
+    std::vector<std::string> tids = Threads();
+    if (tids.size() != 3) return 101;
+    if (!ConfineServingProcess().ok()) return 102;
+    int result = Unprivileged(tids) ? 0 : 1;
+    stop = true;
+    if (write(pipes[1], "x", 1) != 1) return 103;
+    pthread_join(waiting, nullptr);
+    pthread_join(spinning, nullptr);
+    return result;
   });
   EXPECT_EQ(ExitCode(status), 0);
 }
