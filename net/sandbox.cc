@@ -19,6 +19,7 @@
 #include <cstring>
 #include <fstream>
 #include <initializer_list>
+#include <iterator>
 #include <memory>
 #include <set>
 #include <string>
@@ -28,6 +29,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "base/status_macros.h"
@@ -377,6 +379,23 @@ bool KeepsBlocked(pid_t tid, int signal) {
   return Blocks(tid, signal);
 }
 
+// Whether thread `tid` is a kernel worker in this process (KVM's
+// kvm-nx-lpage-recovery, one per VM): PF_USER_WORKER in the flags, field 9
+// of its stat. It never runs user code.
+bool IsKernelWorker(pid_t tid) {
+  constexpr uint64_t kUserWorker = 0x4000;  // PF_USER_WORKER
+  std::ifstream file(absl::StrCat("/proc/self/task/", tid, "/stat"));
+  std::string stat((std::istreambuf_iterator<char>(file)),
+                   std::istreambuf_iterator<char>());
+  size_t name_end = stat.rfind(')');  // the name may hold spaces
+  if (name_end == std::string::npos) return false;
+  std::vector<absl::string_view> fields =
+      absl::StrSplit(absl::string_view(stat).substr(name_end + 2), ' ');
+  uint64_t flags = 0;
+  return fields.size() > 6 && absl::SimpleAtoi(fields[6], &flags) &&
+         (flags & kUserWorker) != 0;
+}
+
 // This process's threads other than the caller.
 std::vector<pid_t> OtherThreads() {
   std::vector<pid_t> tids;
@@ -418,7 +437,7 @@ absl::Status DropPrivilegesOfEveryThread(int& blocking) {
   for (bool found = true; found && status.ok();) {
     found = false;
     for (pid_t tid : OtherThreads()) {
-      if (!seen.insert(tid).second) continue;
+      if (!seen.insert(tid).second || IsKernelWorker(tid)) continue;
       found = true;
       if (KeepsBlocked(tid, DropSignal())) {
         ++blocking;
