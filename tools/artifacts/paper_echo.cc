@@ -19,12 +19,11 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "tools/artifacts/boot_guests.h"
 #include "tools/artifacts/echo_guests.h"
+#include "tools/common/cpuinfo.h"
 #include "tools/common/flag_names.h"
 #include "tools/common/order_stats.h"
 
@@ -263,13 +262,11 @@ int Main() {
 }  // namespace wasp::artifacts
 
 int main(int argc, char** argv) {
-  wasp::ListToolFlagsInHelp("tools/artifacts/");
-  absl::SetProgramUsageMessage(
-      "the upstream paper's Fig. 4, echo server milestones: paper_echo "
-      "[--runs=N] [--warmup=N] [--out=DIR]");
-  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
-  if (positional.size() != 1) {
-    std::fprintf(stderr, "paper_echo: unexpected argument %s\n", positional[1]);
+  if (!wasp::ParseFlagsOnly(
+          argc, argv,
+          "the upstream paper's Fig. 4, echo server milestones: paper_echo "
+          "[--runs=N] [--warmup=N] [--out=DIR]",
+          "tools/artifacts/")) {
     return 2;
   }
   return wasp::artifacts::Main();

@@ -26,8 +26,6 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -293,13 +291,11 @@ int Main() {
 }  // namespace wasp::artifacts
 
 int main(int argc, char** argv) {
-  wasp::ListToolFlagsInHelp("tools/artifacts/");
-  absl::SetProgramUsageMessage(
-      "the upstream paper's Fig. 14, JavaScript per invocation: paper_js "
-      "[--trials=N] [--warmup=N] [--script=FILE] [--out=DIR]");
-  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
-  if (positional.size() != 1) {
-    std::fprintf(stderr, "paper_js: unexpected argument %s\n", positional[1]);
+  if (!wasp::ParseFlagsOnly(
+          argc, argv,
+          "the upstream paper's Fig. 14, JavaScript per invocation: paper_js "
+          "[--trials=N] [--warmup=N] [--script=FILE] [--out=DIR]",
+          "tools/artifacts/")) {
     return 2;
   }
   return wasp::artifacts::Main();

@@ -26,6 +26,7 @@
 #include "tests/guests/boot/boot_long_image.h"
 #include "tests/guests/exit_code_image.h"
 #include "tools/artifacts/boot_guests.h"
+#include "tools/common/cpuinfo.h"
 #include "tools/common/order_stats.h"
 
 namespace wasp::artifacts {
