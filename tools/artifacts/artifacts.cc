@@ -196,7 +196,11 @@ void Plot(const Options& options) {
                                         data.string(), options.out, term),
                         script},
                        {.out = "/dev/null"}, absl::Minutes(1));
-    if (!status.ok() || *status != 0) Log("gnuplot failed on %s", figure.plot);
+    if (!status.ok() || *status != 0) {
+      Log("gnuplot failed on %s", figure.plot);
+      std::error_code error;  // it left an empty PNG
+      fs::remove(fs::path(options.out) / figure.png, error);
+    }
   }
 }
 

@@ -156,5 +156,25 @@ TEST(ArtifactsMainTest, FromDataPlotsWhereGnuplotIs) {
                        "| Fig. 4: echo server boot latency | fig4.png |"));
 }
 
+TEST(ArtifactsMainTest, AFailedPlotLeavesNoFigure) {
+  if (!OutputOf({"/usr/bin/env", "gnuplot", "--version"}).ok()) {
+    GTEST_SKIP() << "no gnuplot here";
+  }
+  std::string out = EarlierRun("failed-plot");
+  // engine_bench stopped before the image sizes: fig12.csv has no rows.
+  std::string csv = ReadFile(out + "/data/engine.csv");
+  ASSERT_TRUE(WriteFile(out + "/data/engine.csv",
+                        csv.substr(0, csv.find("\"BM_ImageSize")))
+                  .ok());
+  ProgramRun run = Artifacts({"--from-data", out});
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(ReadFile(out + "/data/fig12.csv"), "image_kib,cached_call_us\n");
+  EXPECT_TRUE(Contains(run.err, "gnuplot failed on fig12"));
+  EXPECT_FALSE(fs::exists(out + "/fig12.png"));
+  EXPECT_FALSE(Contains(TarListing(out), "fig12.png"));
+  EXPECT_TRUE(
+      Contains(ReadFile(out + "/README.md"), "| Fig. 12: image size | - |"));
+}
+
 }  // namespace
 }  // namespace wasp::artifacts
