@@ -3,12 +3,7 @@
 #include <time.h>
 #include <x86intrin.h>
 
-#include <fstream>
-
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "tests/guests/boot/mode_long_cpl3_image.h"
 #include "tests/guests/boot/mode_long_image.h"
 #include "tests/guests/boot/mode_protected_image.h"
@@ -31,20 +26,6 @@ int64_t NanosNow() {
   timespec now;
   clock_gettime(CLOCK_MONOTONIC_RAW, &now);
   return int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
-}
-
-// The value of the first "key : value" line of /proc/cpuinfo.
-std::string CpuinfoField(absl::string_view key) {
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(cpuinfo, line)) {
-    std::pair<absl::string_view, absl::string_view> field =
-        absl::StrSplit(line, absl::MaxSplits(':', 1));
-    if (absl::StripAsciiWhitespace(field.first) == key) {
-      return std::string(absl::StripAsciiWhitespace(field.second));
-    }
-  }
-  return "";
 }
 
 }  // namespace
@@ -147,12 +128,5 @@ double CalibrateTscMhz(absl::Duration window) {
   return static_cast<double>(end - start) * 1e3 /
          static_cast<double>(end_ns - start_ns);
 }
-
-double CpuinfoMhz() {
-  double mhz = 0;
-  return absl::SimpleAtod(CpuinfoField("cpu MHz"), &mhz) ? mhz : 0;
-}
-
-std::string CpuModel() { return CpuinfoField("model name"); }
 
 }  // namespace wasp::artifacts

@@ -79,10 +79,6 @@ absl::StatusOr<std::unique_ptr<Virtine>> LoadedVirtine(const Image& image,
 uint64_t ReadTsc();
 // TSC ticks per microsecond, measured against CLOCK_MONOTONIC_RAW.
 double CalibrateTscMhz(absl::Duration window = absl::Milliseconds(50));
-// "cpu MHz" of the first processor in /proc/cpuinfo; 0 if absent.
-double CpuinfoMhz();
-// "model name" of the first processor in /proc/cpuinfo; "" if absent.
-std::string CpuModel();
 
 }  // namespace wasp::artifacts
 

@@ -14,17 +14,16 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "tools/artifacts/boot_guests.h"
+#include "tools/artifacts/data_files.h"
 #include "tools/artifacts/echo_guests.h"
+#include "tools/common/cpuinfo.h"
 #include "tools/common/flag_names.h"
 #include "tools/common/order_stats.h"
 
@@ -34,6 +33,10 @@ ABSL_FLAG(std::string, out, "", "also write fig4*.csv into this directory");
 
 namespace wasp::artifacts {
 namespace {
+
+constexpr char kUsage[] =
+    "the upstream paper's Fig. 4, echo server milestones: paper_echo "
+    "[--runs=N] [--warmup=N] [--out=DIR]";
 
 constexpr absl::Duration kBudget = absl::Seconds(10);
 
@@ -177,19 +180,8 @@ void PrintTable(const std::vector<VariantResult>& results, double mhz,
       "the guest's first report: entry, the connection and one exit)\n");
 }
 
-bool WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream file(path);
-  file << text;
-  file.close();
-  if (!file) {
-    std::fprintf(stderr, "paper_echo: cannot write %s\n", path.c_str());
-    return false;
-  }
-  return true;
-}
-
-bool WriteCsv(const std::string& dir, const std::vector<VariantResult>& results,
-              double mhz) {
+std::vector<DataFile> CsvFiles(const std::vector<VariantResult>& results,
+                               double mhz) {
   std::string medians =
       "variant,milestone,clock,runs,median_cycles,median_us,p90_us\n";
   std::string trials = "variant,trial,milestone,cycles\n";
@@ -224,12 +216,13 @@ bool WriteCsv(const std::string& dir, const std::vector<VariantResult>& results,
     }
     wide += "\n";
   }
-  return WriteFile(dir + "/fig4.csv", medians) &&
-         WriteFile(dir + "/fig4_trials.csv", trials) &&
-         WriteFile(dir + "/fig4_by_milestone.csv", wide);
+  return {{"fig4.csv", medians},
+          {"fig4_trials.csv", trials},
+          {"fig4_by_milestone.csv", wide}};
 }
 
-int Main() {
+int Main(int argc, char** argv) {
+  if (!ParseFlagsOnly(argc, argv, kUsage, "tools/artifacts/")) return 2;
   const int runs = absl::GetFlag(FLAGS_runs);
   const int warmup = absl::GetFlag(FLAGS_warmup);
   if (runs < 1 || warmup < 0) {
@@ -252,25 +245,11 @@ int Main() {
     results.push_back(*std::move(result));
   }
   PrintTable(results, mhz, runs);
-  const std::string out = absl::GetFlag(FLAGS_out);
-  if (out.empty()) return 0;
-  if (!WriteCsv(out, results, mhz)) return 1;
-  std::printf("\nCSV written to %s\n", out.c_str());
-  return 0;
+  return WriteDataFiles(absl::GetFlag(FLAGS_out), CsvFiles(results, mhz)) ? 0
+                                                                          : 1;
 }
 
 }  // namespace
 }  // namespace wasp::artifacts
 
-int main(int argc, char** argv) {
-  wasp::ListToolFlagsInHelp("tools/artifacts/");
-  absl::SetProgramUsageMessage(
-      "the upstream paper's Fig. 4, echo server milestones: paper_echo "
-      "[--runs=N] [--warmup=N] [--out=DIR]");
-  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
-  if (positional.size() != 1) {
-    std::fprintf(stderr, "paper_echo: unexpected argument %s\n", positional[1]);
-    return 2;
-  }
-  return wasp::artifacts::Main();
-}
+int main(int argc, char** argv) { return wasp::artifacts::Main(argc, argv); }

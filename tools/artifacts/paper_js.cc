@@ -26,8 +26,6 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -37,6 +35,7 @@
 #include "guest/js/js_call.h"
 #include "guest/js/js_engine.h"
 #include "guest/js/js_image.h"
+#include "tools/artifacts/data_files.h"
 #include "tools/common/flag_names.h"
 #include "tools/common/order_stats.h"
 
@@ -47,6 +46,10 @@ ABSL_FLAG(std::string, out, "", "also write fig14*.csv into this directory");
 
 namespace wasp::artifacts {
 namespace {
+
+constexpr char kUsage[] =
+    "the upstream paper's Fig. 14, JavaScript per invocation: paper_js "
+    "[--trials=N] [--warmup=N] [--script=FILE] [--out=DIR]";
 
 constexpr uint64_t kMemory = 16 << 20;
 constexpr absl::Duration kBudget = absl::Seconds(10);
@@ -219,17 +222,6 @@ void PrintTable(const std::vector<Series>& all) {
               snapshot <= 0.6 ? "met" : "NOT met");
 }
 
-bool WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream file(path);
-  file << text;
-  file.close();
-  if (!file) {
-    std::fprintf(stderr, "paper_js: cannot write %s\n", path.c_str());
-    return false;
-  }
-  return true;
-}
-
 std::string TrialsCsv(const std::vector<Series>& all) {
   std::string csv = "variant,trial,us\n";
   for (const Series& s : all) {
@@ -252,7 +244,8 @@ absl::StatusOr<std::string> ReadScript(const std::string& path) {
   return text.str();
 }
 
-int Main() {
+int Main(int argc, char** argv) {
+  if (!ParseFlagsOnly(argc, argv, kUsage, "tools/artifacts/")) return 2;
   const int trials = absl::GetFlag(FLAGS_trials);
   const int warmup = absl::GetFlag(FLAGS_warmup);
   if (trials < 1 || warmup < 0) {
@@ -279,28 +272,14 @@ int Main() {
   std::printf("Fig. 14: %s per invocation, %d trials per variant after %d\n",
               absl::GetFlag(FLAGS_script).c_str(), trials, warmup);
   PrintTable(*all);
-  const std::string out = absl::GetFlag(FLAGS_out);
-  if (out.empty()) return 0;
-  if (!WriteFile(out + "/fig14.csv", SummaryCsv(*all)) ||
-      !WriteFile(out + "/fig14_trials.csv", TrialsCsv(*all))) {
-    return 1;
-  }
-  std::printf("\nCSV written to %s\n", out.c_str());
-  return 0;
+  return WriteDataFiles(absl::GetFlag(FLAGS_out),
+                        {{"fig14.csv", SummaryCsv(*all)},
+                         {"fig14_trials.csv", TrialsCsv(*all)}})
+             ? 0
+             : 1;
 }
 
 }  // namespace
 }  // namespace wasp::artifacts
 
-int main(int argc, char** argv) {
-  wasp::ListToolFlagsInHelp("tools/artifacts/");
-  absl::SetProgramUsageMessage(
-      "the upstream paper's Fig. 14, JavaScript per invocation: paper_js "
-      "[--trials=N] [--warmup=N] [--script=FILE] [--out=DIR]");
-  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
-  if (positional.size() != 1) {
-    std::fprintf(stderr, "paper_js: unexpected argument %s\n", positional[1]);
-    return 2;
-  }
-  return wasp::artifacts::Main();
-}
+int main(int argc, char** argv) { return wasp::artifacts::Main(argc, argv); }

@@ -16,7 +16,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -26,6 +25,8 @@
 #include "tests/guests/boot/boot_long_image.h"
 #include "tests/guests/exit_code_image.h"
 #include "tools/artifacts/boot_guests.h"
+#include "tools/artifacts/data_files.h"
+#include "tools/common/cpuinfo.h"
 #include "tools/common/order_stats.h"
 
 namespace wasp::artifacts {
@@ -284,20 +285,9 @@ void PrintFig3(const std::vector<ModeRow>& rows) {
       "host-built long mode)\n");
 }
 
-bool WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream file(path);
-  file << text;
-  file.close();
-  if (!file) {
-    std::fprintf(stderr, "paper_modes: cannot write %s\n", path.c_str());
-    return false;
-  }
-  return true;
-}
-
-bool WriteCsv(const std::string& dir, const std::vector<Row>& table1,
-              const std::vector<ModeRow>& fig3) {
-  bool ok = true;
+std::vector<DataFile> CsvFiles(const std::vector<Row>& table1,
+                               const std::vector<ModeRow>& fig3) {
+  std::vector<DataFile> files;
   const Samples& s = Measured();
   if (!table1.empty()) {
     std::string text = "step,description,cycles,us\n";
@@ -305,7 +295,7 @@ bool WriteCsv(const std::string& dir, const std::vector<Row>& table1,
       text += absl::StrFormat("%s,\"%s\",%.0f,%.3f\n", row.key, row.label,
                               row.cycles, Micros(row.cycles));
     }
-    ok &= WriteFile(dir + "/table1.csv", text);
+    files.push_back({"table1.csv", text});
   }
   if (!s.boot_steps.empty()) {
     // One row per boot, like upstream's data/table1.csv.
@@ -322,7 +312,7 @@ bool WriteCsv(const std::string& dir, const std::vector<Row>& table1,
       text += absl::StrCat(",", s.boot_total[i], ",", s.boot_run[i], ",",
                            s.boot_reset[i], "\n");
     }
-    ok &= WriteFile(dir + "/table1_trials.csv", text);
+    files.push_back({"table1_trials.csv", text});
   }
   if (!fig3.empty()) {
     std::string text =
@@ -334,7 +324,7 @@ bool WriteCsv(const std::string& dir, const std::vector<Row>& table1,
           row.runs, row.run_cycles, Micros(row.run_cycles), row.function_cycles,
           Micros(row.function_cycles), row.function_cycles / kFibRepeat);
     }
-    ok &= WriteFile(dir + "/fig3.csv", text);
+    files.push_back({"fig3.csv", text});
     text = "mode,trial,run_cycles,function_cycles\n";
     for (const ModeRow& row : fig3) {
       const std::vector<FunctionRun>& runs = s.modes.at(row.name);
@@ -343,9 +333,9 @@ bool WriteCsv(const std::string& dir, const std::vector<Row>& table1,
                              runs[i].guest_cycles, "\n");
       }
     }
-    ok &= WriteFile(dir + "/fig3_trials.csv", text);
+    files.push_back({"fig3_trials.csv", text});
   }
-  return ok;
+  return files;
 }
 
 // Takes `--out DIR` / `--out=DIR` out of argv; "" when absent.
@@ -388,10 +378,9 @@ int Main(int argc, char** argv) {
       "kvm_pvm,%d\n",
       cpu, g_tsc_mhz, cpuinfo_mhz, host.sysname, host.release,
       access("/sys/module/kvm_pvm", F_OK) == 0 ? 1 : 0);
-  bool ok = WriteFile(out + "/paper_modes_machine.csv", machine) &&
-            WriteCsv(out, table1, fig3);
-  if (ok) std::printf("\nCSV written to %s\n", out.c_str());
-  return ok ? 0 : 1;
+  std::vector<DataFile> files = CsvFiles(table1, fig3);
+  files.insert(files.begin(), {"paper_modes_machine.csv", machine});
+  return WriteDataFiles(out, files) ? 0 : 1;
 }
 
 }  // namespace

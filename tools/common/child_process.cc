@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -30,7 +31,11 @@ int ExitStatus(int status) {
     sched_setaffinity(0, sizeof set, &set);
   }
   int out_fd = ::open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  int err_fd = ::open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  // One descriptor for both when they share a file: two would each keep
+  // an offset and overwrite each other's output.
+  int err_fd = std::strcmp(out, err) == 0
+                   ? out_fd
+                   : ::open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (out_fd < 0 || err_fd < 0 || ::dup2(out_fd, 1) < 0 ||
       ::dup2(err_fd, 2) < 0) {
     ::_exit(127);
@@ -94,6 +99,14 @@ std::string ReadFile(const std::string& path) {
   std::stringstream text;
   text << file.rdbuf();
   return text.str();
+}
+
+absl::Status WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream file(path, std::ios::trunc);
+  file << text;
+  file.close();
+  if (!file) return absl::InternalError(absl::StrCat("cannot write ", path));
+  return absl::OkStatus();
 }
 
 }  // namespace wasp

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
@@ -16,8 +17,8 @@ namespace wasp {
 
 class ChildProcess final {
  public:
-  // Runs `argv` (argv[0] a path) with stdout and stderr in the given files,
-  // on `cpu` (-1: any).
+  // Runs `argv` (argv[0] a path) with stdout and stderr in the given files
+  // (the same path: both in one file, as `>file 2>&1`), on `cpu` (-1: any).
   static absl::StatusOr<std::unique_ptr<ChildProcess>> Start(
       std::vector<std::string> argv, const std::string& out,
       const std::string& err, int cpu = -1);
@@ -41,6 +42,8 @@ class ChildProcess final {
 
 // The whole file; empty if it cannot be read.
 std::string ReadFile(const std::string& path);
+// Replaces the file's contents with `text`.
+absl::Status WriteFile(const std::string& path, const std::string& text);
 
 }  // namespace wasp
 

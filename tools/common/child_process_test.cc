@@ -43,5 +43,25 @@ TEST(ReadFileTest, WholeFileOrEmpty) {
   EXPECT_EQ(ReadFile(path + "-missing"), "");
 }
 
+TEST(ChildProcessTest, OneFileForStdoutAndStderrKeepsBoth) {
+  std::string path = ::testing::TempDir() + "/both";
+  auto child = ChildProcess::Start(
+      {"/bin/sh", "-c", "echo out; echo err >&2; echo out again"}, path, path);
+  ASSERT_TRUE(child.ok());
+  ASSERT_EQ((*child)->Wait(absl::Seconds(5)).value_or(-1), 0);
+  EXPECT_EQ(ReadFile(path), "out\nerr\nout again\n");
+}
+
+TEST(WriteFileTest, ReplacesTheContentsOrSaysWhy) {
+  std::string path = ::testing::TempDir() + "/write_file";
+  ASSERT_TRUE(WriteFile(path, "a longer first text").ok());
+  ASSERT_TRUE(WriteFile(path, "short").ok());
+  EXPECT_EQ(ReadFile(path), "short");
+  absl::Status missing = WriteFile(path + "-dir/missing/file", "x");
+  EXPECT_FALSE(missing.ok());
+  EXPECT_NE(missing.message().find("-dir/missing/file"),
+            absl::string_view::npos);
+}
+
 }  // namespace
 }  // namespace wasp

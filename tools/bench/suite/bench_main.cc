@@ -33,10 +33,11 @@
 #include "tools/bench/suite/raw_outputs.h"
 #include "tools/bench/suite/readme.h"
 #include "tools/bench/suite/report.h"
-#include "tools/bench/suite/stop_children.h"
 #include "tools/bench/suite/suite.h"
 #include "tools/common/child_process.h"
+#include "tools/common/cpuinfo.h"
 #include "tools/common/flag_names.h"
+#include "tools/common/stop_children.h"
 
 ABSL_FLAG(std::string, out, "", "where the results go (created)");
 ABSL_FLAG(int, duration, 5,
@@ -163,17 +164,6 @@ std::string LoadAverage() {
   return absl::StrJoin(fields, " ");
 }
 
-std::string CpuModel() {
-  for (absl::string_view line :
-       absl::StrSplit(ReadFile("/proc/cpuinfo"), '\n')) {
-    if (absl::ConsumePrefix(&line, "model name")) {
-      return std::string(
-          absl::StripAsciiWhitespace(line.substr(line.find(':') + 1)));
-    }
-  }
-  return "unknown";
-}
-
 std::vector<Fact> MachineFacts(const SuiteConfig& config,
                                const std::string& busy_before,
                                const std::string& load_before,
@@ -183,9 +173,10 @@ std::vector<Fact> MachineFacts(const SuiteConfig& config,
   std::string wrk = FirstLineOf({config.paths.wrk, "-v"}, config.raw, "wrk");
   std::string nginx =
       FirstLineOf({config.paths.nginx, "-v"}, config.raw, "nginx");
+  std::string cpu = CpuModel();
   return {
       {"cores (`nproc`)", absl::StrCat(::sysconf(_SC_NPROCESSORS_ONLN))},
-      {"CPU", CpuModel()},
+      {"CPU", cpu.empty() ? "unknown" : cpu},
       {"kernel", absl::StrCat(name.sysname, " ", name.release)},
       {"/sys/module/kvm_pvm",
        ::access("/sys/module/kvm_pvm", F_OK) == 0

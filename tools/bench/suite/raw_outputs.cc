@@ -7,16 +7,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "tools/common/benchmark_csv.h"
+#include "tools/common/markdown.h"
 
 namespace wasp::bench {
 namespace {
-
-double MicrosPer(absl::string_view unit) {
-  if (unit == "ns") return 1e-3;
-  if (unit == "ms") return 1e3;
-  if (unit == "s") return 1e6;
-  return 1;
-}
 
 // Lines every server writes as it starts and stops.
 constexpr const char* kRoutine[] = {"listening on", "finishing connections",
@@ -25,20 +20,11 @@ constexpr const char* kRoutine[] = {"listening on", "finishing connections",
 }  // namespace
 
 std::optional<double> ExitRoundTripUs(const std::string& csv) {
-  for (absl::string_view line : absl::StrSplit(csv, '\n')) {
-    if (!absl::StartsWith(line, "\"BM_RawExitRoundTrip")) continue;
-    std::vector<absl::string_view> fields = absl::StrSplit(line, ',');
-    double time;
-    if (fields.size() < 5 || !absl::SimpleAtod(fields[2], &time)) continue;
-    return time * MicrosPer(fields[4]);
-  }
-  return std::nullopt;
+  return RealTimeUs(ParseBenchmarkCsv(csv), "BM_RawExitRoundTrip");
 }
 
 std::string FigureSection(const std::string& text) {
-  size_t at = text.find("\nfigure");
-  if (at == std::string::npos) return "";
-  return text.substr(at + 1);
+  return ConsoleSection(text, "figure");
 }
 
 std::vector<std::pair<int, std::string>> LogEvents(const std::string& log,

@@ -41,14 +41,6 @@ more exit, a new connection costs more) stay further below it. In the
 per core understates native speed and the ceiling can be exceeded.
 )";
 
-std::string FactsTable(const std::vector<Fact>& facts) {
-  std::string md = "| | |\n| --- | --- |\n";
-  for (const auto& [name, value] : facts) {
-    absl::StrAppend(&md, "| ", name, " | ", value, " |\n");
-  }
-  return md;
-}
-
 std::string HttpSections(const std::vector<Record>& http) {
   std::string md;
   for (const std::string& file : kHttpFiles) {

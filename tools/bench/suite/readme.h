@@ -10,10 +10,10 @@
 
 #include "tools/bench/suite/records.h"
 #include "tools/bench/suite/report.h"
+#include "tools/common/markdown.h"
 
 namespace wasp::bench {
 
-using Fact = std::pair<std::string, std::string>;
 using LogEvent = std::pair<int, std::string>;
 
 struct SuiteRun {

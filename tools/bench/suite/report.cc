@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "tools/common/markdown.h"
 #include "tools/load/report.h"
 
 namespace wasp::bench {
@@ -117,18 +118,6 @@ std::vector<Column> LoadColumns() {
 
 void Append(std::vector<Column>& to, std::vector<Column> more) {
   to.insert(to.end(), more.begin(), more.end());
-}
-
-std::string TableHead(const std::vector<std::string>& names,
-                      const std::vector<bool>& numeric) {
-  std::string head = absl::StrCat("| ", absl::StrJoin(names, " | "), " |\n|");
-  for (bool right : numeric)
-    absl::StrAppend(&head, right ? " ---: |" : " --- |");
-  return head + "\n";
-}
-
-std::string TableRow(const std::vector<std::string>& cells) {
-  return absl::StrCat("| ", absl::StrJoin(cells, " | "), " |\n");
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "tools/bench/suite/stop_children.h"
+#include "tools/common/stop_children.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 #include <initializer_list>
 
-namespace wasp::bench {
+namespace wasp {
 namespace {
 
 // Only async-signal-safe calls from here on: raw syscalls, no allocation.
@@ -73,4 +73,4 @@ void StopChildrenOnSignal() {
   for (int signal : {SIGTERM, SIGINT, SIGHUP}) ::signal(signal, &OnSignal);
 }
 
-}  // namespace wasp::bench
+}  // namespace wasp
