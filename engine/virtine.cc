@@ -15,6 +15,8 @@
 #include "guest/abi/hypercall.h"
 
 namespace wasp {
+
+absl::Status OpenKvm() { return KvmSystem::Get().status(); }
 namespace {
 
 bool HasErrorCode(uint8_t vector) {

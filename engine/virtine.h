@@ -68,6 +68,10 @@ struct VirtineStats {
   uint64_t snapshots = 0;
 };
 
+// Opens /dev/kvm for this process, once; every virtine uses that descriptor,
+// so a process may give up the right to open the device afterwards.
+absl::Status OpenKvm();
+
 // What a call() returned: how the guest stopped and, if it exited, its result.
 struct CallResult {
   Exit exit;

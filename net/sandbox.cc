@@ -356,6 +356,21 @@ void OnDropSignal(int) {
   errno = saved;
 }
 
+// Whether thread `tid` has nothing left to drop: threads started after
+// DropPrivileges() inherit that.
+bool Unprivileged(pid_t tid) {
+  std::ifstream status(absl::StrCat("/proc/self/task/", tid, "/status"));
+  int clean = 0;
+  for (std::string line; std::getline(status, line);) {
+    for (const char* expected :
+         {"NoNewPrivs:\t1", "CapPrm:\t0000000000000000",
+          "CapEff:\t0000000000000000", "CapBnd:\t0000000000000000"}) {
+      if (line == expected) ++clean;
+    }
+  }
+  return clean == 4;
+}
+
 // Whether thread `tid` of this process blocks `signal` now.
 bool Blocks(pid_t tid, int signal) {
   std::ifstream status(absl::StrCat("/proc/self/task/", tid, "/status"));
@@ -412,11 +427,12 @@ std::vector<pid_t> OtherThreads() {
   return tids;
 }
 
-// The server's threads exist when it is confined, and capabilities and
-// no_new_privs belong to each thread: every thread drops its own, in a signal
-// handler, as glibc changes the uid of every thread. A thread started
-// meanwhile shows up in the next listing. A thread that blocks the signal (a
-// sanitizer's runtime) is left, and counted in `blocking`.
+// Capabilities and no_new_privs belong to each thread. The server's threads
+// start after DropPrivileges() and inherit it; any other thread that still
+// has privileges (one started earlier) drops its own, in a signal handler, as
+// glibc changes the uid of every thread. A thread started meanwhile shows up
+// in the next listing. A thread that blocks the signal (a sanitizer's
+// runtime) is left, and counted in `blocking`.
 absl::Status DropPrivilegesOfEveryThread(int& blocking) {
   if (int error = DropThreadPrivileges(); error != 0) {
     errno = error;
@@ -437,7 +453,10 @@ absl::Status DropPrivilegesOfEveryThread(int& blocking) {
   for (bool found = true; found && status.ok();) {
     found = false;
     for (pid_t tid : OtherThreads()) {
-      if (!seen.insert(tid).second || IsKernelWorker(tid)) continue;
+      if (!seen.insert(tid).second || IsKernelWorker(tid) ||
+          Unprivileged(tid)) {
+        continue;
+      }
       found = true;
       if (KeepsBlocked(tid, DropSignal())) {
         ++blocking;
@@ -520,6 +539,14 @@ bool SeccompInThisBuild() {
 #else
   return true;
 #endif
+}
+
+absl::Status DropPrivileges() {
+  if (int error = DropThreadPrivileges(); error != 0) {
+    errno = error;
+    return Errno("dropping privileges");
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ConfineServingProcess() {

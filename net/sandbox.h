@@ -37,6 +37,11 @@ absl::StatusOr<Identity> LookUpIdentity(const std::string& user,
 // /dev/kvm is open and the ports are bound. Needs root (CAP_SETUID/GID).
 absl::Status SwitchIdentity(const Identity& identity);
 
+// The first two layers for the calling thread, which threads it starts
+// afterwards inherit: the server calls it before starting its threads
+// (ServerOptions::before_threads), after an identity switch.
+absl::Status DropPrivileges();
+
 // Applies all three layers to the calling process and all its threads.
 // Irreversible. Fails (changing nothing it can avoid) if the kernel refuses.
 absl::Status ConfineServingProcess();

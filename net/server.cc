@@ -21,6 +21,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     ASSIGN_OR_RETURN(admin, ListenTcp(options.listen, options.admin_port));
     ASSIGN_OR_RETURN(server->admin_port_, BoundPort(admin.get()));
   }
+  if (options.before_threads) RETURN_IF_ERROR(options.before_threads());
   bool single = options.cpus.size() == 1;
   std::vector<Worker*> workers;
   for (size_t i = 0; i < options.cpus.size(); ++i) {

@@ -29,6 +29,9 @@ struct ServerOptions {
   absl::Duration idle_timeout = absl::Seconds(30);
   bool http_errors = false;
   int access_log = -1;  // where the access log goes (not owned); -1: none
+  // Runs once the ports are bound, before the server starts any thread: what
+  // it gives up (an identity, capabilities), no thread of the server has.
+  std::function<absl::Status()> before_threads;
 };
 
 class Server final {

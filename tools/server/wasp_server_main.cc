@@ -23,6 +23,7 @@
 #include "absl/strings/str_split.h"
 #include "base/status_macros.h"
 #include "base/unique_fd.h"
+#include "engine/virtine.h"
 #include "net/sandbox.h"
 #include "tools/common/byte_size.h"
 #include "tools/common/fd_limit.h"
@@ -304,6 +305,16 @@ int Main(int argc, char** argv) {
   options.access_log = absl::GetFlag(FLAGS_access_log) == "stderr"
                            ? STDERR_FILENO
                            : access_log->get();
+  // Before any thread starts, which then inherit what was given up (the uid
+  // of every thread, capabilities and no_new_privs of each): /dev/kvm is
+  // open and the ports are bound by then.
+  const bool sandbox = absl::GetFlag(FLAGS_sandbox);
+  const bool kvm = app->isolation == Isolation::kVirtine;
+  options.before_threads = [&identity, sandbox, kvm]() -> absl::Status {
+    if (kvm) RETURN_IF_ERROR(OpenKvm());
+    if (identity) RETURN_IF_ERROR(SwitchIdentity(*identity));
+    return sandbox ? DropPrivileges() : absl::OkStatus();
+  };
   absl::StatusOr<std::unique_ptr<Server>> server =
       Server::Start(options, pools->factory);
   if (!server.ok()) {
@@ -328,12 +339,6 @@ int Main(int argc, char** argv) {
         !written.ok()) {
       absl::FPrintF(stderr, "wasp-server: --ready_file: %s\n",
                     written.message());
-      return 1;
-    }
-  }
-  if (identity) {
-    if (absl::Status switched = SwitchIdentity(*identity); !switched.ok()) {
-      absl::FPrintF(stderr, "wasp-server: %s\n", switched.message());
       return 1;
     }
   }
