@@ -266,10 +266,10 @@ std::vector<BarChart> Charts(const SuiteRun& run) {
   return charts;
 }
 
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream file(path);
-  file << text;
-  if (!file) std::fprintf(stderr, "suite: could not write %s\n", path.c_str());
+void Write(const std::string& path, const std::string& text) {
+  if (absl::Status written = WriteFile(path, text); !written.ok()) {
+    std::fprintf(stderr, "suite: %s\n", written.ToString().c_str());
+  }
 }
 
 std::vector<std::pair<std::string, std::vector<LogEvent>>> ServerEvents(
@@ -331,7 +331,7 @@ void RunScenarios(const SuiteConfig& config, SuiteRun& run) {
   } else {
     run.load_check_note = "not run (--scenarios)";
   }
-  WriteFile(config.out + "/loadcheck.csv", LoadCheckCsv(rounds));
+  Write(config.out + "/loadcheck.csv", LoadCheckCsv(rounds));
   if (Wanted("scale")) {
     if (absl::Status scale = RunScale(config); !scale.ok()) {
       std::fprintf(stderr, "suite: %s\n", scale.ToString().c_str());
@@ -357,9 +357,9 @@ std::string SampleCpuBusy() {
 }
 
 void WriteCsvAndPlots(const SuiteConfig& config, SuiteRun& run) {
-  WriteFile(config.out + "/http.csv", HttpCsv(run.http));
-  WriteFile(config.out + "/echo.csv", EchoCsv(run.echo));
-  WriteFile(config.out + "/scaling.csv", HttpCsv(run.scaling));
+  Write(config.out + "/http.csv", HttpCsv(run.http));
+  Write(config.out + "/echo.csv", EchoCsv(run.echo));
+  Write(config.out + "/scaling.csv", HttpCsv(run.scaling));
   for (const BarChart& chart : Charts(run)) {
     absl::Status drawn =
         Render(chart, config.out, config.raw, config.paths.gnuplot);
@@ -390,7 +390,7 @@ int Main(int argc, char** argv) {
   absl::Time started = absl::Now();
   config.raw = config.out + "/raw";
   MakeDirs(config.raw);
-  WriteFile(config.raw + "/close.lua", kWrkCloseScript);
+  Write(config.raw + "/close.lua", kWrkCloseScript);
   absl::StatusOr<size_t> small = WriteDocroot(config);
   if (!small.ok()) {
     std::fprintf(stderr, "wasp-bench: %s\n", small.status().ToString().c_str());
@@ -415,7 +415,7 @@ int Main(int argc, char** argv) {
   run.server_events = ServerEvents(config.raw);
   run.elapsed_s = static_cast<int>(absl::ToInt64Seconds(absl::Now() - started));
   std::string readme = Readme(run);
-  WriteFile(config.out + "/README.md", readme);
+  Write(config.out + "/README.md", readme);
   std::fputs(readme.c_str(), stdout);
   std::error_code ignored;
   std::filesystem::remove_all(
