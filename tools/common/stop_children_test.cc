@@ -39,6 +39,11 @@ TEST(StopChildrenOnSignalTest, ATermSentToTheToolAloneEndsItsChildren) {
   ASSERT_EQ(::read(pipe_fds[0], &sleeper, sizeof sleeper),
             static_cast<ssize_t>(sizeof sleeper));
   ASSERT_GT(sleeper, 0);
+  // Just forked, it may still be running on its way to sleep.
+  absl::Time asleep_by = absl::Now() + absl::Seconds(10);
+  while (ProcessState(sleeper) == 'R' && absl::Now() < asleep_by) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
   EXPECT_EQ(ProcessState(sleeper), 'S');
 
   ASSERT_EQ(::kill(tool, SIGTERM), 0);
