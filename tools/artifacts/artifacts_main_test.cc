@@ -139,9 +139,8 @@ TEST(ArtifactsMainTest, FromDataKeepsTheEarlierCommands) {
 }
 
 TEST(ArtifactsMainTest, FromDataPlotsWhereGnuplotIs) {
-  if (!OutputOf({"/usr/bin/env", "gnuplot", "--version"}).ok()) {
-    GTEST_SKIP() << "no gnuplot here";
-  }
+  ASSERT_TRUE(OutputOf({"/usr/bin/env", "gnuplot", "--version"}).ok())
+      << "no gnuplot: tools/wasp test installs gnuplot-nox";
   std::string out = EarlierRun("plots");
   ProgramRun run = Artifacts({"--from-data", out});
   ASSERT_EQ(run.status, 0) << run.err;
@@ -157,9 +156,8 @@ TEST(ArtifactsMainTest, FromDataPlotsWhereGnuplotIs) {
 }
 
 TEST(ArtifactsMainTest, AFailedPlotLeavesNoFigure) {
-  if (!OutputOf({"/usr/bin/env", "gnuplot", "--version"}).ok()) {
-    GTEST_SKIP() << "no gnuplot here";
-  }
+  ASSERT_TRUE(OutputOf({"/usr/bin/env", "gnuplot", "--version"}).ok())
+      << "no gnuplot: tools/wasp test installs gnuplot-nox";
   std::string out = EarlierRun("failed-plot");
   // engine_bench stopped before the image sizes: fig12.csv has no rows.
   std::string csv = ReadFile(out + "/data/engine.csv");
