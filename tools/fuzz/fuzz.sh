@@ -57,7 +57,6 @@ main() {
   bazel build --config=fuzz "${label}" 2>&1 |
     { grep -v 'ld.gold: warning: Cannot export local symbol' >&2 || true; }
   binary="$(bazel info --config=fuzz bazel-bin 2>/dev/null)/${path}"
-
   local extra=() reproduce=0
   for arg in "$@"; do
     if [[ "${arg}" != -* ]]; then reproduce=1 && arg="$(absolute "${arg}")"; fi
